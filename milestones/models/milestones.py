@@ -1,0 +1,179 @@
+"""Regulatory milestones: the events in an asset's life."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from milestones.vocab import Agency, MilestoneKind, MilestoneStatus
+from programs.dates import PreciseDate
+from programs.models.base import TrackedModel
+from programs.vocab import DatePrecision, Phase
+
+TRIAL_ID_PATTERNS = [
+    re.compile(r"^NCT\d{8}$"),  # ClinicalTrials.gov
+    re.compile(r"^CTR\d{8}$"),  # China Drug Trials (chinadrugtrials.org.cn)
+    re.compile(r"^ChiCTR\d{6,12}$"),
+    re.compile(r"^\d{4}-\d{6}-\d{2}$"),  # EudraCT
+    re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}$"),  # EU CT (CTIS)
+    re.compile(r"^jRCT\d{10}$"),
+    re.compile(r"^ACTRN\d{14}$"),
+    re.compile(r"^ISRCTN\d{8}$"),
+    re.compile(r"^KCT\d{7}$"),
+]
+
+
+def validate_trial_id(value: str) -> None:
+    """A registry id: NCT12345678, CTR20251234, ChiCTR..., EudraCT, jRCT, ACTRN, ISRCTN, KCT."""
+    if value and not any(p.match(value) for p in TRIAL_ID_PATTERNS):
+        raise ValidationError(
+            f"{value!r} is not a trial registry id (NCT12345678, CTR20251234, ChiCTR2400012345, "
+            "2020-001234-56, jRCT..., ACTRN..., ISRCTN..., KCT...)."
+        )
+
+
+class Milestone(TrackedModel):
+    """An event in an asset's life: an IND cleared, a phase started, a hold, an approval.
+
+    ``date``/``date_precision`` is the current best date (the plan while planned, what happened once
+    it occurred). ``planned_date``/``planned_precision`` keep the plan as first announced, so the slip
+    from plan is known after the event occurs.
+    """
+
+    asset = models.ForeignKey("programs.Asset", on_delete=models.PROTECT, related_name="milestones")
+    kind = models.CharField(max_length=30, choices=MilestoneKind.choices)
+    agency = models.CharField(max_length=10, choices=Agency.choices, blank=True, default="")
+    phase = models.CharField(max_length=20, choices=Phase.choices, blank=True, default="")
+    status = models.CharField(max_length=10, choices=MilestoneStatus.choices, default=MilestoneStatus.OCCURRED)
+    date = models.DateField(null=True, blank=True, help_text="First day of the period.")
+    date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    planned_date = models.DateField(null=True, blank=True, editable=False)
+    planned_precision = models.CharField(max_length=10, choices=DatePrecision.choices, blank=True, editable=False)
+    indication = models.ForeignKey(
+        "programs.Indication", on_delete=models.PROTECT, null=True, blank=True, related_name="milestones"
+    )
+    trial_id = models.CharField(max_length=40, blank=True, validators=[validate_trial_id])
+    source = models.ForeignKey("programs.Source", on_delete=models.PROTECT, related_name="milestones")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["asset", "date", "id"]
+        indexes = [
+            models.Index(fields=["asset", "date"], name="milestone_asset_date_idx"),
+            models.Index(fields=["kind", "agency", "date"], name="milestone_kind_agency_idx"),
+            models.Index(fields=["date"], name="milestone_date_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["asset", "kind", "agency", "phase", "date"], name="milestone_unique_event"
+            ),
+            models.CheckConstraint(
+                condition=Q(date__isnull=False) | Q(date_precision="unknown"), name="milestone_date_or_unknown"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="phase_started") | ~Q(phase=""), name="milestone_phase_start_has_phase"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        bits = [self.asset.code if self.asset_id else "?", self.get_kind_display()]
+        if self.phase:
+            bits.append(self.get_phase_display())
+        if self.agency:
+            bits.append(self.agency)
+        return f"{' '.join(bits)} ({self.when}{', planned' if self.is_planned else ''})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("milestones:milestone_detail", args=[self.pk])
+
+    @property
+    def when(self) -> PreciseDate:
+        return PreciseDate(self.date, self.date_precision)
+
+    @property
+    def planned_when(self) -> PreciseDate | None:
+        return PreciseDate(self.planned_date, self.planned_precision) if self.planned_date else None
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == MilestoneStatus.PLANNED
+
+    @property
+    def slip_days(self) -> int | None:
+        """Days the event came after (positive) or before (negative) its planned period; 0 within it."""
+        plan = self.planned_when
+        if plan is None or self.status != MilestoneStatus.OCCURRED or self.date is None:
+            return None
+        start, end = plan.date, plan.end
+        assert start is not None and end is not None
+        if self.date > end:
+            return (self.date - end).days
+        if self.date < start:
+            return (self.date - start).days
+        return 0
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        """A planned event whose whole period has passed."""
+        end = self.when.end
+        return self.is_planned and end is not None and end < (today or timezone.localdate())
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.status == MilestoneStatus.PLANNED and self.planned_date is None and self.date:
+            self.planned_date, self.planned_precision = self.date, self.date_precision
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self) -> None:
+        """Domain rules shared by the editor forms, the CSV import and the API."""
+        super().clean()
+        errors: dict[str, list[str]] = {}
+        today = timezone.localdate()
+        if self.status == MilestoneStatus.OCCURRED and self.date and self.date > today:
+            errors.setdefault("date", []).append(
+                f"An occurred event cannot be dated in the future ({self.when}); mark it planned."
+            )
+        if self.kind == MilestoneKind.PHASE_STARTED and not self.phase:
+            errors.setdefault("phase", []).append("Say which phase started.")
+        if self.asset_id and self.date and self.status == MilestoneStatus.OCCURRED:
+            self._check_ind_order(errors)
+        if self.asset_id and self.kind:
+            dup = (
+                Milestone.objects.filter(
+                    asset_id=self.asset_id, kind=self.kind, agency=self.agency, phase=self.phase, date=self.date
+                )
+                .exclude(pk=self.pk)
+                .first()
+            )
+            if dup is not None:
+                errors.setdefault("__all__", []).append(
+                    format_html(
+                        'The same event is already recorded: <a href="{}">{}</a>.', dup.get_absolute_url(), dup
+                    )
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def _check_ind_order(self, errors: dict[str, list[str]]) -> None:
+        """An IND is submitted before it is accepted, and accepted before it is cleared."""
+        order = [MilestoneKind.IND_SUBMITTED, MilestoneKind.IND_ACCEPTED, MilestoneKind.IND_CLEARED]
+        if self.kind not in order:
+            return
+        rank = order.index(MilestoneKind(self.kind))
+        others = Milestone.objects.filter(
+            asset_id=self.asset_id, agency=self.agency, kind__in=order, status=MilestoneStatus.OCCURRED,
+            date__isnull=False,
+        ).exclude(pk=self.pk)
+        for other in others:
+            other_rank = order.index(MilestoneKind(other.kind))
+            assert other.date is not None and self.date is not None
+            if (other_rank < rank and other.date > self.date) or (other_rank > rank and other.date < self.date):
+                errors.setdefault("date", []).append(
+                    f"{self.get_kind_display()} on {self.when} contradicts {other.get_kind_display()} on "
+                    f"{other.when}: an IND is submitted, then accepted, then cleared."
+                )

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class ProgramsConfig(AppConfig):
+    """Companies, targets, payloads, assets, deals and sources."""
+
+    name = "programs"
+    verbose_name = "Programmes"

@@ -1,0 +1,115 @@
+"""Per-asset derived facts, computed from milestones and never typed by hand.
+
+``recompute_asset`` is idempotent: it reads the asset's milestones and targets and writes the derived
+columns with one UPDATE, so running it twice, or in two workers at once, leaves the same row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from milestones.models import Milestone
+from milestones.vocab import MilestoneKind, MilestoneStatus
+from programs.models import Asset, AssetDesignation, AssetTarget, TargetPair
+from programs.vocab import AssetStatus, Phase
+
+_KIND_PHASE = {
+    MilestoneKind.IND_SUBMITTED: Phase.IND_ENABLING,
+    MilestoneKind.IND_ACCEPTED: Phase.IND_ENABLING,
+    MilestoneKind.IND_CLEARED: Phase.IND,
+    MilestoneKind.CTA_APPROVED: Phase.IND,
+    MilestoneKind.FIRST_PATIENT_DOSED: Phase.PHASE1,
+    MilestoneKind.FILING_SUBMITTED: Phase.FILED,
+    MilestoneKind.FILING_ACCEPTED: Phase.FILED,
+    MilestoneKind.APPROVAL: Phase.APPROVED,
+}
+
+
+def milestone_phase(m: Milestone) -> str | None:
+    """The development phase an occurred milestone proves the asset reached, if any."""
+    if m.kind == MilestoneKind.PHASE_STARTED:
+        return m.phase or None
+    if m.kind == MilestoneKind.FIRST_PATIENT_DOSED and m.phase:
+        return m.phase
+    return _KIND_PHASE.get(MilestoneKind(m.kind)) if m.kind in _KIND_PHASE else None
+
+
+def derive(asset: Asset, milestones: list[Milestone]) -> dict[str, object]:
+    """The derived column values for ``asset`` given all its milestones (pure; no queries)."""
+    occurred = [m for m in milestones if m.status == MilestoneStatus.OCCURRED]
+    highest = Phase.PRECLINICAL.value
+    for m in occurred:
+        phase = milestone_phase(m)
+        if phase and Phase.rank(phase) > Phase.rank(highest):
+            highest = phase
+    dated = sorted((m for m in occurred if m.date), key=lambda m: (m.date, m.pk))
+    undated = [m for m in occurred if m.date is None]
+    # An event whose date the source did not state is still the latest news when nothing is dated.
+    latest = dated[-1] if dated else (max(undated, key=lambda m: m.pk) if undated else None)
+    first_ind: dict[str, str | None] = {}
+    for m in dated + undated:
+        if m.kind in (MilestoneKind.IND_CLEARED, MilestoneKind.CTA_APPROVED) and m.agency:
+            first_ind.setdefault(m.agency, m.date.isoformat() if m.date else None)
+    dosed = [m.date for m in dated if m.kind == MilestoneKind.FIRST_PATIENT_DOSED]
+    dosed_on: dt.date | None = dosed[0] if dosed else None
+    first_ind_date = min((dt.date.fromisoformat(d) for d in first_ind.values() if d), default=None)
+    current = highest
+    holds = [m for m in dated if m.kind in (MilestoneKind.CLINICAL_HOLD, MilestoneKind.HOLD_LIFTED)]
+    if holds and holds[-1].kind == MilestoneKind.CLINICAL_HOLD:
+        current = Phase.SUSPENDED.value
+    if asset.status == AssetStatus.DISCONTINUED or any(
+        m.kind == MilestoneKind.DISCONTINUATION for m in occurred
+    ):
+        current = Phase.DISCONTINUED.value
+    return {
+        "highest_phase": highest,
+        "highest_phase_rank": Phase.rank(highest),
+        "current_phase": current,
+        "latest_milestone_id": latest.pk if latest else None,
+        "latest_event_date": latest.date if latest else None,
+        "first_ind": first_ind,
+        "first_dosed_on": dosed_on,
+        "ind_to_dosing_days": (dosed_on - first_ind_date).days if dosed_on and first_ind_date else None,
+    }
+
+
+def search_text_for(asset: Asset) -> str:
+    """Every name the asset can be searched by: designations, targets and their aliases, companies."""
+    names = [asset.code, asset.inn, asset.originator.name]
+    names += list(AssetDesignation.objects.filter(asset=asset).values_list("name", flat=True))
+    for at in AssetTarget.objects.filter(asset=asset).select_related("target").prefetch_related("target__aliases"):
+        names.append(at.target.symbol)
+        names += [a.name for a in at.target.aliases.all()]
+    names += list(asset.originator.aliases.values_list("name", flat=True))
+    names += list(asset.deals.values_list("parties__name", flat=True).distinct())
+    return " ".join(dict.fromkeys(n for n in names if n))
+
+
+def target_pair_for(asset: Asset) -> TargetPair | None:
+    """The asset's target pair when it binds two targets (or one target twice), else None."""
+    arms = list(AssetTarget.objects.filter(asset=asset).select_related("target").order_by("position")[:2])
+    if len(arms) < 2:
+        return None
+    return TargetPair.for_targets(arms[0].target, arms[1].target)
+
+
+@transaction.atomic
+def recompute_asset(asset_id: int) -> bool:
+    """Recompute one asset's derived facts; returns False when the asset no longer exists."""
+    asset = Asset.objects.select_related("originator").filter(pk=asset_id).first()
+    if asset is None:
+        return False
+    milestones = list(Milestone.objects.filter(asset_id=asset_id))
+    values = derive(asset, milestones)
+    pair = target_pair_for(asset)
+    Asset.objects.filter(pk=asset_id).update(
+        **values,
+        target_pair=pair,
+        search_text=search_text_for(asset),
+        derived_at=timezone.now(),
+        derived_dirty=False,
+    )
+    return True

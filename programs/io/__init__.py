@@ -1,0 +1,1 @@
+"""Import and export of tables (CSV/XLSX). ``columns`` is the contract both sides share."""

@@ -1,0 +1,35 @@
+"""The column headers of CSV import and export, per table (documented in README.md).
+
+Export writes these first, in this order, so that an export imports back unchanged; readable joined
+columns may follow them. Lists inside a cell are separated by ``;``; deal parties are written
+``Company:role``; amounts are in millions of the row's currency; dates keep their precision
+(``2026-Q2``, see ``programs.dates.PreciseDate.iso``).
+"""
+
+from __future__ import annotations
+
+LIST_SEPARATOR = ";"
+
+ASSET_COLUMNS = (
+    "code", "inn", "aliases", "originator", "targets", "antibody_format", "conjugation_method",
+    "conjugation_technology", "dar", "linker", "linker_cleavable", "payloads", "payload_class", "masked",
+    "status", "indications", "source_url",
+)
+MILESTONE_COLUMNS = (
+    "asset", "kind", "agency", "date", "status", "phase", "indication", "trial_id", "source_url", "source_title",
+)
+SAFETY_COLUMNS = (
+    "asset", "category", "term", "grade", "incidence_percent", "n", "n_total", "study", "data_cutoff",
+    "source_url",
+)
+DEAL_COLUMNS = (
+    "announced", "licensor", "licensee", "other_parties", "assets", "kind", "territory", "upfront",
+    "milestones", "total_value", "currency", "status", "source_url",
+)
+
+COLUMNS = {
+    "assets": ASSET_COLUMNS,
+    "milestones": MILESTONE_COLUMNS,
+    "safety": SAFETY_COLUMNS,
+    "deals": DEAL_COLUMNS,
+}

@@ -1,0 +1,27 @@
+"""Sources: where every fact comes from."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from programs.models.base import TrackedModel
+
+
+class Source(TrackedModel):
+    """A publication a fact cites: a press release, a news story, a registry record, a congress abstract.
+
+    The URL is the natural key (imports upsert by it). Two sources may disagree; each fact keeps its
+    own source, and where a figure is disputed the record that stands is marked (``DealTerms.stands``).
+    """
+
+    url = models.URLField(max_length=1000, unique=True)
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title or self.url
