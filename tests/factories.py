@@ -77,6 +77,7 @@ class PayloadFactory(factory.django.DjangoModelFactory[Payload]):
 class AssetFactory(factory.django.DjangoModelFactory[Asset]):
     class Meta:
         model = Asset
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"ADC-{n:05d}")
     slug = factory.LazyAttribute(lambda o: slugify_code(o.code))
