@@ -34,7 +34,7 @@ def run(*cmd: str | Path, env: dict[str, str] | None = None) -> None:
 
 def install() -> None:
     """Create .venv and install the lock file, once per lock-file content."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
         sys.exit("dev.py: adctrack needs Python 3.11 or newer.")
     if not PY.exists():
         print("Creating .venv ...", flush=True)
