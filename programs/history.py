@@ -73,6 +73,8 @@ def recent_changes(asset: Asset) -> list[Change]:
 
 def _label(model: type[Model], row: Any) -> str:
     """A short name for a historical child row that needs no further query."""
+    if model is AssetTarget:
+        return f"arm {row.position}: target #{row.target_id}"
     for attr in ("name", "term", "kind", "endpoint"):
         value = getattr(row, attr, None)
         if value:

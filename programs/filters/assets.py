@@ -31,6 +31,13 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not disclosed")]
 
 
+def _given(value: Any) -> bool:
+    """Whether a cleaned filter value restricts anything (an empty queryset from a model filter does not)."""
+    if isinstance(value, QuerySet):
+        return not value.query.is_empty()
+    return value not in (None, "", [], ())
+
+
 class MultiValueField(forms.Field):
     """A free-text field that takes every value of a repeated GET parameter (``?target=A&target=B``)."""
 
@@ -157,7 +164,7 @@ class AssetFilterSet(django_filters.FilterSet):
     def active(self) -> dict[str, Any]:
         """Filters with a valid, non-empty value (after ``is_valid``)."""
         self.errors  # noqa: B018 - runs validation
-        return {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "", [], ())}
+        return {k: v for k, v in self.form.cleaned_data.items() if _given(v)}
 
     def filter_q(self, qs: QuerySet[Asset], name: str, value: str) -> QuerySet[Asset]:
         if not value:

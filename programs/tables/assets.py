@@ -29,7 +29,7 @@ class AssetTable(tables.Table):
     latest_event = tables.Column(
         empty_values=(), verbose_name="Latest event", order_by=("latest_event_date",), accessor="latest_milestone"
     )
-    latest_event_date = tables.Column(verbose_name="Date")
+    latest_event_date = tables.Column(verbose_name="Date", empty_values=())
 
     class Meta:
         model = Asset

@@ -64,6 +64,7 @@ def asset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     asset = get_object_or_404(
         Asset.objects.select_related(
             "originator", "target_pair__low", "target_pair__high", "masking_platform", "conjugation_platform",
+            "latest_milestone",
         ),
         slug=slug,
     )
