@@ -76,6 +76,7 @@ FUNNEL = [(Phase.PRECLINICAL, 30), (Phase.IND_ENABLING, 10), (Phase.IND, 14), (P
 CLINICAL_STEPS = [Phase.PHASE1, Phase.PHASE1_2, Phase.PHASE2, Phase.PHASE2_3, Phase.PHASE3]
 SYLLABLES = ["ba", "ce", "di", "fo", "gu", "ka", "le", "mi", "no", "pu", "ra", "se", "ti", "vo", "xa", "zu"]
 BATCH = 2000
+NULL = "\\N"  # COPY's NULL marker; no generated text equals it
 
 
 @dataclass
@@ -117,7 +118,7 @@ def _db_text(value: Any) -> Any:
 class _Writer:
     """Collects plain tuples per table and writes them without building model instances.
 
-    PostgreSQL: ``COPY ... FROM STDIN`` (CSV; unquoted empty is NULL, every value quoted). Other
+    PostgreSQL: ``COPY ... FROM STDIN`` (CSV, NULL written as ``\\N``). Other
     backends: ``executemany`` INSERTs. Columns left out of a row get the field's default.
     """
 
@@ -162,9 +163,9 @@ class _Writer:
             with connection.cursor() as cursor:
                 if connection.vendor == "postgresql":
                     buf = io.StringIO()
-                    csv.writer(buf, quoting=csv.QUOTE_NONNUMERIC).writerows(rows)
+                    csv.writer(buf).writerows(tuple(NULL if v is None else v for v in row) for row in rows)
                     buf.seek(0)
-                    cursor.cursor.copy_expert(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)", buf)
+                    cursor.cursor.copy_expert(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')", buf)
                 else:
                     marks = ", ".join(["%s"] * len(self.columns[model]))
                     for i in range(0, len(rows), BATCH):
