@@ -110,7 +110,9 @@ def compute_facets(fs: AssetFilterSet, base: QuerySet[Asset], params: QueryDict)
     counts["originator"] = Counter({r["originator__slug"]: r["n"] for r in origin_rows})
     labels["originator"] = {r["originator__slug"]: r["originator__name"] for r in origin_rows}
     country_rows = over("originator_country").order_by().values("originator__country").annotate(n=Count("pk"))
-    counts["originator_country"] = Counter({r["originator__country"]: r["n"] for r in country_rows if r["originator__country"]})
+    counts["originator_country"] = Counter(
+        {r["originator__country"]: r["n"] for r in country_rows if r["originator__country"]}
+    )
     labels["originator_country"] = {c: countries.name(c) or c for c in counts["originator_country"]}
     ind_rows = (
         Milestone.objects.filter(

@@ -28,7 +28,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from milestones.models import Milestone, SafetyEvent
-from milestones.vocab import Agency, Assessment, GradeBand, MilestoneKind, MilestoneStatus, SafetyCategory
+from milestones.vocab import Assessment, GradeBand, MilestoneKind, MilestoneStatus, SafetyCategory
 from programs.derived import derive
 from programs.models import (
     Asset,
@@ -109,7 +109,7 @@ def _db_text(value: Any) -> Any:
     if isinstance(value, bool):
         return "t" if value else "f"
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat(" ")
+        return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
     if isinstance(value, dict):
         return json.dumps(value)
     return str(value)
@@ -290,15 +290,16 @@ class Generator:
                     events.append((MilestoneKind.FIRST_PATIENT_DOSED, agencies[0], Phase.PHASE1, indications[0]))
                 events += [(MilestoneKind.PHASE_STARTED, a, step, ind) for a in agencies for ind in indications[:2]]
         if rank >= self.rank[Phase.PHASE1] and rng.random() < 0.5:
-            events.append((rng.choice([MilestoneKind.FAST_TRACK, MilestoneKind.BREAKTHROUGH, MilestoneKind.ORPHAN_DRUG]),
-                           "FDA", "", indications[0]))
+            kind = rng.choice([MilestoneKind.FAST_TRACK, MilestoneKind.BREAKTHROUGH, MilestoneKind.ORPHAN_DRUG])
+            events.append((kind, "FDA", "", indications[0]))
         if rank >= self.rank[Phase.FILED]:
             events += [(MilestoneKind.FILING_SUBMITTED, agencies[0], "", indications[0]),
                        (MilestoneKind.FILING_ACCEPTED, agencies[0], "", indications[0])]
         if rank >= self.rank[Phase.APPROVED]:
             events.append((MilestoneKind.APPROVAL, agencies[0], "", indications[0]))
         if rank >= self.rank[Phase.PHASE1] and rng.random() < 0.04:
-            events += [(MilestoneKind.CLINICAL_HOLD, agencies[0], "", None), (MilestoneKind.HOLD_LIFTED, agencies[0], "", None)]
+            events += [(MilestoneKind.CLINICAL_HOLD, agencies[0], "", None),
+                       (MilestoneKind.HOLD_LIFTED, agencies[0], "", None)]
         out = []
         source = rng.choice(self.sources)
         for kind, agency, phase, indication in events:

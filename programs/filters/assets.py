@@ -118,7 +118,9 @@ class AssetFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
     target = TargetsFilter(method="filter_target", label="Target")
     pair = PairsFilter(method="filter_pair", label="Target pair")
-    antibody_format = django_filters.MultipleChoiceFilter(choices=AntibodyFormat.choices, label="Format", distinct=False)
+    antibody_format = django_filters.MultipleChoiceFilter(
+        choices=AntibodyFormat.choices, label="Format", distinct=False
+    )
     conjugation_method = django_filters.MultipleChoiceFilter(
         choices=ConjugationMethod.choices, label="Conjugation", distinct=False
     )

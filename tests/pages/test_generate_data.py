@@ -24,7 +24,7 @@ def snapshot(pks: list[int]) -> list[tuple]:
         tuple(AssetTarget.objects.filter(asset_id=pk).order_by("position").values_list("target__symbol", flat=True))
         for pk in pks
     ]
-    return list(zip(rows, targets))
+    return list(zip(rows, targets, strict=False))
 
 
 def test_it_generates_the_same_data_for_the_same_seed() -> None:
