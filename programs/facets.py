@@ -8,21 +8,26 @@ query. So at most ~15 queries whatever the number of rows.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.http import QueryDict
 from django_countries import countries
 
 from milestones.models import Milestone, SafetyEvent
 from milestones.vocab import Assessment, MilestoneStatus
+from programs import data_version
 from programs.filters.assets import IND_KINDS, AssetFilterSet
 from programs.models import Asset, AssetPayload, AssetTarget
 
 #: Facets over many values (targets, pairs, companies) show the most frequent ones plus the selected.
 TOP_VALUES = 15
+FACET_CACHE_SECONDS = 600
 
 SCALAR_FACETS = ("antibody_format", "conjugation_method", "highest_phase", "status", "masked", "linker_cleavable")
 
@@ -64,14 +69,41 @@ def _scalar_value(name: str, raw: Any) -> str:
     return str(raw)
 
 
+def _cache_key(params: QueryDict) -> str:
+    state = sorted((k, sorted(v)) for k, v in params.lists() if k not in ("page", "sort", "per_page"))
+    digest = hashlib.sha1(json.dumps(state).encode()).hexdigest()
+    return f"adctrack:facets:{data_version.current()}:{digest}"
+
+
 def compute_facets(fs: AssetFilterSet, base: QuerySet[Asset], params: QueryDict) -> list[Facet]:
-    """Facets with counts for the filter set ``fs`` (already validated) over ``base`` (all assets)."""
+    """Facets with counts for the filter set ``fs`` (already validated) over ``base`` (all assets).
+
+    Counts are cached per filter state and data version (any save bumps it), so a repeated view
+    costs one cache read; a cold one runs the bounded set of GROUP BY queries in ``_count``.
+    """
+    key = _cache_key(params)
+    cached = cache.get(key)
+    if cached is None:
+        cached = _count(fs, base)
+        cache.set(key, cached, FACET_CACHE_SECONDS)
+    counts, labels = cached
+    return _build(fs, params, counts, labels)
+
+
+def _count(fs: AssetFilterSet, base: QuerySet[Asset]) -> tuple[dict[str, Counter[str]], dict[str, dict[str, str]]]:
     active = fs.active
     counts: dict[str, Counter[str]] = {}
     labels: dict[str, dict[str, str]] = {}
 
-    def over(name: str) -> QuerySet[Asset]:
+    def over(name: str | None) -> QuerySet[Asset]:
         return fs.filter_queryset_without(base, name)
+
+    def unfiltered(name: str) -> bool:
+        """No other filter narrows this facet: child tables can be counted without joining assets."""
+        return not (active.keys() - {name})
+
+    def of_assets(qs: QuerySet[Any], name: str) -> QuerySet[Any]:
+        return qs if unfiltered(name) else qs.filter(asset__in=over(name).values("pk"))
 
     shared = [n for n in SCALAR_FACETS if n not in active]
     if shared:
@@ -88,7 +120,7 @@ def compute_facets(fs: AssetFilterSet, base: QuerySet[Asset], params: QueryDict)
                 counts[n][_scalar_value(n, row[n])] += row["c"]
 
     target_rows = (
-        AssetTarget.objects.filter(asset__in=over("target").values("pk")).order_by()
+        of_assets(AssetTarget.objects.all(), "target").order_by()
         .values("target__symbol").annotate(n=Count("asset_id", distinct=True))
     )
     counts["target"] = Counter({r["target__symbol"]: r["n"] for r in target_rows})
@@ -102,7 +134,7 @@ def compute_facets(fs: AssetFilterSet, base: QuerySet[Asset], params: QueryDict)
         counts["pair"][f"{a}-{b}"] += r["n"]
     labels["pair"] = {k: k.replace("-", " × ", 1) for k in counts["pair"]}
     payload_rows = (
-        AssetPayload.objects.filter(asset__in=over("payload_class").values("pk")).order_by()
+        of_assets(AssetPayload.objects.all(), "payload_class").order_by()
         .values("payload__payload_class").annotate(n=Count("asset_id", distinct=True))
     )
     counts["payload_class"] = Counter({r["payload__payload_class"]: r["n"] for r in payload_rows})
@@ -113,19 +145,23 @@ def compute_facets(fs: AssetFilterSet, base: QuerySet[Asset], params: QueryDict)
     counts["originator_country"] = Counter(
         {r["originator__country"]: r["n"] for r in country_rows if r["originator__country"]}
     )
-    labels["originator_country"] = {c: countries.name(c) or c for c in counts["originator_country"]}
+    labels["originator_country"] = {c: str(countries.name(c) or c) for c in counts["originator_country"]}
     ind_rows = (
-        Milestone.objects.filter(
-            asset__in=over("ind_agency").values("pk"), kind__in=IND_KINDS, status=MilestoneStatus.OCCURRED
-        ).exclude(agency="").order_by().values("agency").annotate(n=Count("asset_id", distinct=True))
+        of_assets(Milestone.objects.filter(kind__in=IND_KINDS, status=MilestoneStatus.OCCURRED), "ind_agency")
+        .exclude(agency="").order_by().values("agency").annotate(n=Count("asset_id", distinct=True))
     )
     counts["ind_agency"] = Counter({r["agency"]: r["n"] for r in ind_rows})
     safety_rows = (
-        SafetyEvent.objects.filter(asset__in=over("safety").values("pk"), assessment=Assessment.REPORTED)
+        of_assets(SafetyEvent.objects.filter(assessment=Assessment.REPORTED), "safety")
         .order_by().values("category").annotate(n=Count("asset_id", distinct=True))
     )
     counts["safety"] = Counter({r["category"]: r["n"] for r in safety_rows})
 
+    return counts, labels
+
+
+def _build(fs: AssetFilterSet, params: QueryDict, counts: dict[str, Counter[str]],
+           labels: dict[str, dict[str, str]]) -> list[Facet]:
     facets: list[Facet] = []
     for name in ("target", "pair", "antibody_format", "conjugation_method", "payload_class", "linker_cleavable",
                  "masked", "highest_phase", "status", "originator", "originator_country", "ind_agency", "safety"):

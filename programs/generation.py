@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from milestones.models import Milestone, SafetyEvent
 from milestones.vocab import Assessment, GradeBand, MilestoneKind, MilestoneStatus, SafetyCategory
+from programs import data_version
 from programs.derived import derive
 from programs.models import (
     Asset,
@@ -441,6 +442,7 @@ class Generator:
             self._deals()
             _reset_sequences([Company, Source, Asset, AssetTarget, AssetPayload, AssetDesignation, Milestone,
                               SafetyEvent, Deal, DealParty, DealTerms, Deal.assets.through])
+        data_version.bump()  # bulk writes send no signals
         return self.result
 
 
