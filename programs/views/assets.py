@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -80,13 +80,7 @@ def asset_detail(request: HttpRequest, slug: str) -> HttpResponse:
             Prefetch("terms", queryset=DealTerms.objects.select_related("source")),
         )
     )
-    target_ids = [t.target_id for t in targets]
-    related = list(
-        Asset.objects.filter(
-            Q(pk__in=AssetTarget.objects.filter(target_id__in=target_ids).values("asset_id"))
-            | (Q(target_pair_id=asset.target_pair_id) if asset.target_pair_id else Q(pk__in=[]))
-        ).exclude(pk=asset.pk).select_related("originator").order_by("-highest_phase_rank", "code")[:12]
-    )
+    related = _related(asset, [t.target_id for t in targets])
     context: dict[str, Any] = {
         "asset": asset,
         "targets": targets,
@@ -117,3 +111,23 @@ def _status_by_indication(milestones: list[Milestone]) -> list[dict[str, Any]]:
         key = (m.indication.name if m.indication else "All / not stated", m.agency or "—")
         latest[key] = m
     return [{"indication": k[0], "agency": k[1], "milestone": m} for k, m in sorted(latest.items())]
+
+
+RELATED = 12
+
+
+def _related(asset: Asset, target_ids: list[int]) -> list[Asset]:
+    """Assets on the same pair, then on the same targets (newest first): two index-bounded id lookups.
+
+    Ordering thousands of ERBB2 assets by phase would sort them all; walking the (target, asset)
+    index backwards stops after a dozen.
+    """
+    ids: list[int] = []
+    if asset.target_pair_id:
+        ids += Asset.objects.filter(target_pair_id=asset.target_pair_id).exclude(pk=asset.pk).order_by(
+            "-pk").values_list("pk", flat=True)[:RELATED]
+    if len(ids) < RELATED and target_ids:
+        ids += AssetTarget.objects.filter(target_id__in=target_ids).exclude(asset_id__in=[asset.pk, *ids]).order_by(
+            "-asset_id").values_list("asset_id", flat=True)[: RELATED - len(ids)]
+    rows = Asset.objects.filter(pk__in=ids).select_related("originator")
+    return sorted(rows, key=lambda a: (-a.highest_phase_rank, a.code))
