@@ -8,3 +8,8 @@ class ProgramsConfig(AppConfig):
 
     name = "programs"
     verbose_name = "Programmes"
+
+    def ready(self) -> None:
+        from programs import data_version
+
+        data_version.connect()

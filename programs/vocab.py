@@ -83,6 +83,9 @@ class DesignationKind(models.TextChoices):
     FORMER_CODE = "former_code", "Former code"
 
 
+_PHASE_RANKS: dict[str, int] = {}
+
+
 class Phase(models.TextChoices):
     """Development phases in rank order (``Phase.rank`` gives the order for "highest phase")."""
 
@@ -104,8 +107,9 @@ class Phase(models.TextChoices):
     @classmethod
     def rank(cls, value: str | None) -> int:
         """Order of a development phase; suspended and discontinued are states, ranked -1."""
-        order = [p.value for p in cls][:10]
-        return order.index(value) if value in order else -1
+        ranks = _PHASE_RANKS or _PHASE_RANKS.update({p.value: i for i, p in enumerate(list(cls)[:10])}) or _PHASE_RANKS
+        # str(): an enum member hashes by its name, so look up by the plain value.
+        return ranks.get(str(value), -1) if isinstance(value, str) else -1
 
     @classmethod
     def development(cls) -> list[Phase]:

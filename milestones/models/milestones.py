@@ -94,6 +94,16 @@ class Milestone(TrackedModel):
         return reverse("milestones:milestone_detail", args=[self.pk])
 
     @property
+    def label(self) -> str:
+        """"IND cleared / approved · FDA", "Phase started · Phase 2": the event without its asset or date."""
+        bits = [self.get_kind_display()]
+        if self.phase:
+            bits.append(self.get_phase_display())
+        if self.agency:
+            bits.append(self.agency)
+        return " · ".join(bits)
+
+    @property
     def when(self) -> PreciseDate:
         return PreciseDate(self.date, self.date_precision)
 

@@ -1,43 +1,221 @@
 """AssetFilterSet: the one set of asset filters behind /assets/, /api/v1/assets/ and asset exports.
 
-Foundation stub: the analyst issue extends it (facets, search). Parameter names are a contract.
+Parameter names are a contract (URLs are bookmarked, the API and exports reuse them). Every facet
+takes several values: AND across facets, OR within one (``?target=EGFR&target=MUC1`` = either).
+Values that do not validate (an unknown target, a phase that does not exist) are dropped from the
+query and reported through ``form.errors``; they never raise.
+
+Child-table facets (targets, payload class, IND agency, safety) filter with ``pk IN (subquery)``
+rather than joins, so no ``DISTINCT`` is needed and counting stays one row per asset.
 """
 
 from __future__ import annotations
 
-import django_filters
-from django.db.models import Q, QuerySet
+from typing import Any
 
-from programs.models import Asset
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django_countries import countries
+
+from milestones.models import Milestone, SafetyEvent
+from milestones.vocab import Agency, Assessment, MilestoneKind, MilestoneStatus, SafetyCategory
+from programs.models import Asset, AssetPayload, AssetTarget, Company, Target, TargetAlias, TargetPair
+from programs.search import search_condition
 from programs.text import normalize_name
-from programs.vocab import AntibodyFormat, ConjugationMethod, Phase
+from programs.vocab import AntibodyFormat, AssetStatus, ConjugationMethod, PayloadClass, Phase
+
+IND_KINDS = (MilestoneKind.IND_CLEARED, MilestoneKind.CTA_APPROVED)
+YES_NO = [("yes", "Yes"), ("no", "No")]
+YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not disclosed")]
+
+
+def _given(value: Any) -> bool:
+    """Whether a cleaned filter value restricts anything (an empty queryset from a model filter does not)."""
+    if isinstance(value, QuerySet):
+        return not value.query.is_empty()
+    return value not in (None, "", [], ())
+
+
+class MultiValueField(forms.Field):
+    """A free-text field that takes every value of a repeated GET parameter (``?target=A&target=B``)."""
+
+    widget = forms.SelectMultiple
+
+    def to_python(self, value: Any) -> list[str]:
+        if not value:
+            return []
+        values = [value] if isinstance(value, str) else list(value)
+        return [v.strip() for v in values if v and v.strip()]
+
+
+def _target_keys(values: list[str]) -> dict[str, int]:
+    """normalised symbol/alias -> target id for the given values (one query for symbols, one for aliases)."""
+    keys = {normalize_name(v) for v in values}
+    found = dict(Target.objects.filter(normalized__in=keys).values_list("normalized", "pk"))
+    missing = keys - found.keys()
+    if missing:
+        found.update(TargetAlias.objects.filter(normalized__in=missing).values_list("normalized", "target_id"))
+    return found
+
+
+class TargetsField(MultiValueField):
+    """Target symbols or aliases ("HER3" is ERBB3) -> target ids; unknown names are a validation error."""
+
+    def clean(self, value: Any) -> list[int]:
+        values = self.to_python(value)
+        if not values:
+            return []
+        found = _target_keys(values)
+        unknown = [v for v in values if normalize_name(v) not in found]
+        if unknown:
+            raise ValidationError(f"Unknown target: {', '.join(unknown)}. Use an HGNC symbol or a known alias.")
+        return sorted({found[normalize_name(v)] for v in values})
+
+
+class PairsField(MultiValueField):
+    """Target pairs written "EGFR-ERBB3" (either order, aliases allowed) -> TargetPair ids.
+
+    A symbol may itself hold a hyphen, so every split point is tried. A pair nobody has made yet
+    is valid and simply matches nothing.
+    """
+
+    def clean(self, value: Any) -> list[int]:
+        values = self.to_python(value)
+        if not values:
+            return []
+        candidates = {v: [(v[:i], v[i + 1:]) for i, c in enumerate(v) if c in "-~x,"] for v in values}
+        names = [n for splits in candidates.values() for ab in splits for n in ab if n]
+        found = _target_keys(names)
+        wanted: list[tuple[int, int]] = []
+        for v, splits in candidates.items():
+            match = next(
+                ((found[normalize_name(a)], found[normalize_name(b)]) for a, b in splits
+                 if normalize_name(a) in found and normalize_name(b) in found),
+                None,
+            )
+            if match is None:
+                raise ValidationError(f"Unknown target pair {v!r}: write two targets as EGFR-ERBB3.")
+            wanted.append((min(match), max(match)))
+        q = Q(pk__in=[])
+        for low, high in wanted:
+            q |= Q(low_id=low, high_id=high)
+        return list(TargetPair.objects.filter(q).values_list("pk", flat=True)) or [0]
+
+
+class TargetsFilter(django_filters.Filter):
+    field_class = TargetsField
+
+
+class PairsFilter(django_filters.Filter):
+    field_class = PairsField
 
 
 class AssetFilterSet(django_filters.FilterSet):
+    """Filters and facet definitions for assets; see ``programs.facets`` for the counts."""
+
     q = django_filters.CharFilter(method="filter_q", label="Search")
-    target = django_filters.CharFilter(method="filter_target", label="Target symbol or alias")
-    pair = django_filters.CharFilter(method="filter_pair", label="Target pair, e.g. EGFR-ERBB3")
-    antibody_format = django_filters.MultipleChoiceFilter(choices=AntibodyFormat.choices)
-    conjugation_method = django_filters.MultipleChoiceFilter(choices=ConjugationMethod.choices)
-    highest_phase = django_filters.MultipleChoiceFilter(choices=Phase.choices)
+    target = TargetsFilter(method="filter_target", label="Target")
+    pair = PairsFilter(method="filter_pair", label="Target pair")
+    antibody_format = django_filters.MultipleChoiceFilter(
+        choices=AntibodyFormat.choices, label="Format", distinct=False
+    )
+    conjugation_method = django_filters.MultipleChoiceFilter(
+        choices=ConjugationMethod.choices, label="Conjugation", distinct=False
+    )
+    payload_class = django_filters.MultipleChoiceFilter(
+        choices=PayloadClass.choices, method="filter_payload_class", label="Payload class"
+    )
+    linker_cleavable = django_filters.MultipleChoiceFilter(
+        choices=YES_NO_UNKNOWN, method="filter_linker_cleavable", label="Cleavable linker"
+    )
+    masked = django_filters.MultipleChoiceFilter(choices=YES_NO, method="filter_masked", label="Masked")
+    highest_phase = django_filters.MultipleChoiceFilter(choices=Phase.choices, label="Highest phase", distinct=False)
+    status = django_filters.MultipleChoiceFilter(choices=AssetStatus.choices, label="Status", distinct=False)
+    originator = django_filters.ModelMultipleChoiceFilter(
+        queryset=Company.objects.all(), to_field_name="slug", label="Originator", distinct=False
+    )
+    originator_country = django_filters.MultipleChoiceFilter(
+        choices=lambda: list(countries), field_name="originator__country", label="Originator country",
+        distinct=False,
+    )
+    ind_agency = django_filters.MultipleChoiceFilter(
+        choices=[c for c in Agency.choices if c[0]], method="filter_ind_agency", label="IND agency"
+    )
+    safety = django_filters.MultipleChoiceFilter(
+        choices=SafetyCategory.choices, method="filter_safety", label="Safety reported"
+    )
 
     class Meta:
         model = Asset
-        fields = ["q", "target", "pair", "antibody_format", "conjugation_method", "highest_phase"]
+        fields = [
+            "q", "target", "pair", "antibody_format", "conjugation_method", "payload_class", "linker_cleavable",
+            "masked", "highest_phase", "status", "originator", "originator_country", "ind_agency", "safety",
+        ]
+
+    def filter_queryset_without(self, queryset: QuerySet[Asset], skip: str | None) -> QuerySet[Asset]:
+        """The queryset filtered by every valid filter except ``skip`` (for a facet's own counts)."""
+        for name, value in self.form.cleaned_data.items():
+            if name == skip:
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    @property
+    def active(self) -> dict[str, Any]:
+        """Filters with a valid, non-empty value (after ``is_valid``)."""
+        self.errors  # noqa: B018 - runs validation
+        return {k: v for k, v in self.form.cleaned_data.items() if _given(v)}
 
     def filter_q(self, qs: QuerySet[Asset], name: str, value: str) -> QuerySet[Asset]:
-        key = normalize_name(value)
-        return qs.filter(Q(designations__normalized__contains=key) | Q(search_text__icontains=value)).distinct()
+        if not value:
+            return qs
+        cache = self.__dict__.setdefault("_search_conditions", {})
+        if value not in cache:
+            cache[value] = search_condition(value)
+        return qs.filter(cache[value])
 
-    def filter_target(self, qs: QuerySet[Asset], name: str, value: str) -> QuerySet[Asset]:
-        key = normalize_name(value)
-        return qs.filter(
-            Q(asset_targets__target__normalized=key) | Q(asset_targets__target__aliases__normalized=key)
-        ).distinct()
+    def filter_target(self, qs: QuerySet[Asset], name: str, value: list[int]) -> QuerySet[Asset]:
+        if not value:
+            return qs
+        return qs.filter(pk__in=AssetTarget.objects.filter(target_id__in=value).values("asset_id"))
 
-    def filter_pair(self, qs: QuerySet[Asset], name: str, value: str) -> QuerySet[Asset]:
-        a, _, b = value.partition("-")
+    def filter_pair(self, qs: QuerySet[Asset], name: str, value: list[int]) -> QuerySet[Asset]:
+        return qs.filter(target_pair_id__in=value) if value else qs
+
+    def filter_payload_class(self, qs: QuerySet[Asset], name: str, value: list[str]) -> QuerySet[Asset]:
+        if not value:
+            return qs
         return qs.filter(
-            Q(target_pair__low__symbol__iexact=a, target_pair__high__symbol__iexact=b)
-            | Q(target_pair__low__symbol__iexact=b, target_pair__high__symbol__iexact=a)
+            pk__in=AssetPayload.objects.filter(payload__payload_class__in=value).values("asset_id")
         )
+
+    def filter_linker_cleavable(self, qs: QuerySet[Asset], name: str, value: list[str]) -> QuerySet[Asset]:
+        if not value:
+            return qs
+        q = Q(pk__in=[])
+        if "yes" in value:
+            q |= Q(linker_cleavable=True)
+        if "no" in value:
+            q |= Q(linker_cleavable=False)
+        if "unknown" in value:
+            q |= Q(linker_cleavable__isnull=True)
+        return qs.filter(q)
+
+    def filter_masked(self, qs: QuerySet[Asset], name: str, value: list[str]) -> QuerySet[Asset]:
+        if not value or set(value) == {"yes", "no"}:
+            return qs
+        return qs.filter(masked="yes" in value)
+
+    def filter_ind_agency(self, qs: QuerySet[Asset], name: str, value: list[str]) -> QuerySet[Asset]:
+        if not value:
+            return qs
+        inds = Milestone.objects.filter(kind__in=IND_KINDS, status=MilestoneStatus.OCCURRED, agency__in=value)
+        return qs.filter(pk__in=inds.values("asset_id"))
+
+    def filter_safety(self, qs: QuerySet[Asset], name: str, value: list[str]) -> QuerySet[Asset]:
+        if not value:
+            return qs
+        events = SafetyEvent.objects.filter(category__in=value, assessment=Assessment.REPORTED)
+        return qs.filter(pk__in=events.values("asset_id"))

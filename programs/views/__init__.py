@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-from programs.views.pages import (
-    asset_detail,
-    asset_list,
-    company_detail,
-    company_list,
-    deal_detail,
-    deal_list,
-    home,
-    target_detail,
-    target_list,
-)
+from programs.views.assets import asset_detail, asset_list
+from programs.views.directory import company_detail, company_list, target_detail, target_list
+from programs.views.pages import deal_detail, deal_list, home
 
 __all__ = [
     "asset_detail", "asset_list", "company_detail", "company_list", "deal_detail", "deal_list", "home",

@@ -1,4 +1,4 @@
-"""Foundation pages: plain lists and details (the analyst issue replaces them with faceted ones)."""
+"""Home and the deal pages (deal pages are another issue's; kept as the foundation's stubs)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from programs.models import Asset, Company, Deal, Target
+from programs.models import Asset, Deal
 
 
 def _page(request: HttpRequest, qs, per_page: int = 50):  # type: ignore[no-untyped-def]
@@ -16,39 +16,6 @@ def _page(request: HttpRequest, qs, per_page: int = 50):  # type: ignore[no-unty
 def home(request: HttpRequest) -> HttpResponse:
     latest = Asset.objects.select_related("latest_milestone", "originator").order_by("-latest_event_date")[:10]
     return render(request, "programs/home.html", {"latest": latest})
-
-
-def asset_list(request: HttpRequest) -> HttpResponse:
-    qs = Asset.objects.select_related("originator", "latest_milestone").prefetch_related(
-        "asset_targets__target", "asset_payloads__payload"
-    )
-    return render(request, "programs/asset_list.html", {"page": _page(request, qs)})
-
-
-def asset_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    asset = get_object_or_404(
-        Asset.objects.select_related("originator", "target_pair__low", "target_pair__high"), slug=slug
-    )
-    return render(request, "programs/asset_detail.html", {"asset": asset})
-
-
-def company_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "programs/company_list.html", {"page": _page(request, Company.objects.all())})
-
-
-def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    company = get_object_or_404(Company, slug=slug)
-    return render(request, "programs/company_detail.html", {"company": company})
-
-
-def target_list(request: HttpRequest) -> HttpResponse:
-    qs = Target.objects.prefetch_related("aliases")
-    return render(request, "programs/target_list.html", {"page": _page(request, qs, 200)})
-
-
-def target_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    target = get_object_or_404(Target, slug=slug)
-    return render(request, "programs/target_detail.html", {"target": target})
 
 
 def deal_list(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,184 @@
+"""Facet counts for the asset list: how many assets each filter value would give.
+
+Each facet is counted over the assets matching every *other* active filter (so ticking "EGFR" still
+shows how many MUC1 assets there are). Query bound: facets without an active filter share one
+GROUP BY over the filtered assets; each active facet and each child-table facet costs one more
+query. So at most ~15 queries whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, QuerySet
+from django.http import QueryDict
+from django_countries import countries
+
+from milestones.models import Milestone, SafetyEvent
+from milestones.vocab import Assessment, MilestoneStatus
+from programs import data_version
+from programs.filters.assets import IND_KINDS, AssetFilterSet
+from programs.models import Asset, AssetPayload, AssetTarget
+
+#: Facets over many values (targets, pairs, companies) show the most frequent ones plus the selected.
+TOP_VALUES = 15
+FACET_CACHE_SECONDS = 600
+
+SCALAR_FACETS = ("antibody_format", "conjugation_method", "highest_phase", "status", "masked", "linker_cleavable")
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    url: str = ""
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list[FacetOption] = field(default_factory=list)
+
+    @property
+    def any_selected(self) -> bool:
+        return any(o.selected for o in self.options)
+
+
+def _toggle_url(params: QueryDict, name: str, value: str) -> str:
+    """The query string with ``value`` of ``name`` switched on or off, back on page 1."""
+    q = params.copy()
+    q.pop("page", None)
+    values = q.getlist(name)
+    q.setlist(name, [v for v in values if v != value] if value in values else [*values, value])
+    return "?" + q.urlencode()
+
+
+def _scalar_value(name: str, raw: Any) -> str:
+    if name == "masked":
+        return "yes" if raw else "no"
+    if name == "linker_cleavable":
+        return "unknown" if raw is None else ("yes" if raw else "no")
+    return str(raw)
+
+
+def _cache_key(params: QueryDict) -> str:
+    state = sorted((k, sorted(v)) for k, v in params.lists() if k not in ("page", "sort", "per_page"))
+    digest = hashlib.sha1(json.dumps(state).encode()).hexdigest()
+    return f"adctrack:facets:{data_version.current()}:{digest}"
+
+
+def compute_facets(fs: AssetFilterSet, base: QuerySet[Asset], params: QueryDict) -> list[Facet]:
+    """Facets with counts for the filter set ``fs`` (already validated) over ``base`` (all assets).
+
+    Counts are cached per filter state and data version (any save bumps it), so a repeated view
+    costs one cache read; a cold one runs the bounded set of GROUP BY queries in ``_count``.
+    """
+    key = _cache_key(params)
+    cached = cache.get(key)
+    if cached is None:
+        cached = _count(fs, base)
+        cache.set(key, cached, FACET_CACHE_SECONDS)
+    counts, labels = cached
+    return _build(fs, params, counts, labels)
+
+
+def _count(fs: AssetFilterSet, base: QuerySet[Asset]) -> tuple[dict[str, Counter[str]], dict[str, dict[str, str]]]:
+    active = fs.active
+    counts: dict[str, Counter[str]] = {}
+    labels: dict[str, dict[str, str]] = {}
+
+    def over(name: str | None) -> QuerySet[Asset]:
+        return fs.filter_queryset_without(base, name)
+
+    def unfiltered(name: str) -> bool:
+        """No other filter narrows this facet: child tables can be counted without joining assets."""
+        return not (active.keys() - {name})
+
+    def of_assets(qs: QuerySet[Any], name: str) -> QuerySet[Any]:
+        return qs if unfiltered(name) else qs.filter(asset__in=over(name).values("pk"))
+
+    shared = [n for n in SCALAR_FACETS if n not in active]
+    if shared:
+        rows = over(None).order_by().values(*shared).annotate(n=Count("pk"))
+        for n in shared:
+            counts[n] = Counter()
+        for row in rows:
+            for n in shared:
+                counts[n][_scalar_value(n, row[n])] += row["n"]
+    for n in SCALAR_FACETS:
+        if n in active:
+            counts[n] = Counter()
+            for row in over(n).order_by().values(n).annotate(c=Count("pk")):
+                counts[n][_scalar_value(n, row[n])] += row["c"]
+
+    target_rows = (
+        of_assets(AssetTarget.objects.all(), "target").order_by()
+        .values("target__symbol").annotate(n=Count("asset_id", distinct=True))
+    )
+    counts["target"] = Counter({r["target__symbol"]: r["n"] for r in target_rows})
+    pair_rows = (
+        over("pair").filter(target_pair__isnull=False).order_by()
+        .values("target_pair__low__symbol", "target_pair__high__symbol").annotate(n=Count("pk"))
+    )
+    counts["pair"] = Counter()
+    for r in pair_rows:
+        a, b = sorted([r["target_pair__low__symbol"], r["target_pair__high__symbol"]])
+        counts["pair"][f"{a}-{b}"] += r["n"]
+    labels["pair"] = {k: k.replace("-", " × ", 1) for k in counts["pair"]}
+    payload_rows = (
+        of_assets(AssetPayload.objects.all(), "payload_class").order_by()
+        .values("payload__payload_class").annotate(n=Count("asset_id", distinct=True))
+    )
+    counts["payload_class"] = Counter({r["payload__payload_class"]: r["n"] for r in payload_rows})
+    origin_rows = over("originator").order_by().values("originator__slug", "originator__name").annotate(n=Count("pk"))
+    counts["originator"] = Counter({r["originator__slug"]: r["n"] for r in origin_rows})
+    labels["originator"] = {r["originator__slug"]: r["originator__name"] for r in origin_rows}
+    country_rows = over("originator_country").order_by().values("originator__country").annotate(n=Count("pk"))
+    counts["originator_country"] = Counter(
+        {r["originator__country"]: r["n"] for r in country_rows if r["originator__country"]}
+    )
+    labels["originator_country"] = {c: str(countries.name(c) or c) for c in counts["originator_country"]}
+    ind_rows = (
+        of_assets(Milestone.objects.filter(kind__in=IND_KINDS, status=MilestoneStatus.OCCURRED), "ind_agency")
+        .exclude(agency="").order_by().values("agency").annotate(n=Count("asset_id", distinct=True))
+    )
+    counts["ind_agency"] = Counter({r["agency"]: r["n"] for r in ind_rows})
+    safety_rows = (
+        of_assets(SafetyEvent.objects.filter(assessment=Assessment.REPORTED), "safety")
+        .order_by().values("category").annotate(n=Count("asset_id", distinct=True))
+    )
+    counts["safety"] = Counter({r["category"]: r["n"] for r in safety_rows})
+
+    return counts, labels
+
+
+def _build(fs: AssetFilterSet, params: QueryDict, counts: dict[str, Counter[str]],
+           labels: dict[str, dict[str, str]]) -> list[Facet]:
+    facets: list[Facet] = []
+    for name in ("target", "pair", "antibody_format", "conjugation_method", "payload_class", "linker_cleavable",
+                 "masked", "highest_phase", "status", "originator", "originator_country", "ind_agency", "safety"):
+        flt = fs.filters[name]
+        selected = set(params.getlist(name))
+        choice_labels = dict(flt.extra.get("choices", []) if not callable(flt.extra.get("choices")) else [])
+        choice_labels.update(labels.get(name, {}))
+        c = counts.get(name, Counter())
+        if name in ("target", "pair", "originator", "originator_country"):
+            keys = [k for k, _ in c.most_common(TOP_VALUES)]
+        else:
+            keys = [k for k in choice_labels if c.get(k)] if choice_labels else list(c)
+        keys += [s for s in selected if s not in keys]
+        facet = Facet(name, str(flt.label))
+        for k in keys:
+            facet.options.append(
+                FacetOption(k, str(choice_labels.get(k, k)), c.get(k, 0), k in selected, _toggle_url(params, name, k))
+            )
+        facets.append(facet)
+    return facets

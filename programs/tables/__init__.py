@@ -1,0 +1,7 @@
+"""django-tables2 tables (NetBox-style parallel names: AssetTable beside AssetFilterSet)."""
+
+from __future__ import annotations
+
+from programs.tables.assets import AssetTable
+
+__all__ = ["AssetTable"]

@@ -1,0 +1,62 @@
+"""The asset page: structure, timeline at its precision, deals, sources, history; 404 and query bounds."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from programs.models import Asset
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_shows_neok002_with_its_partners_and_planned_quarter(viewer_client: Client, demo_data: None) -> None:
+    html = viewer_client.get(reverse("programs:asset_detail", args=["neok002"])).content.decode()
+    for text in ("EGFR", "MUC1", "Biocytogen", "NEOK Bio", "IND cleared / approved · FDA", "Q2 2026",
+                 "date not stated", "planned"):
+        assert text in html, text
+    assert 'href="/companies/biocytogen/"' in html and 'href="/targets/egfr/"' in html
+
+
+def test_it_shows_standing_and_disputed_deal_figures_with_sources(viewer_client: Client, demo_data: None) -> None:
+    html = viewer_client.get(reverse("programs:asset_detail", args=["bl-b01d1"])).content.decode()
+    assert "Standing figure" in html and "Also reported" in html
+    assert "8,400 M USD" in html and "84,000 M USD" in html
+    assert "https://news.bms.com/" in html
+
+
+def test_it_tells_not_assessed_apart_from_zero(viewer_client: Client, demo_data: None) -> None:
+    from milestones.models import SafetyEvent
+    from milestones.vocab import Assessment
+
+    asset = Asset.objects.get(code="BL-B01D1")
+    source = asset.sources.first() or SafetyEvent.objects.first().source
+    SafetyEvent.objects.create(asset=asset, source=source, category="ocular", term="keratitis",
+                               assessment=Assessment.NOT_ASSESSED)
+    html = viewer_client.get(asset.get_absolute_url()).content.decode()
+    assert "not assessed" in html
+
+
+def test_it_lists_the_change_history(viewer_client: Client, demo_data: None) -> None:
+    asset = Asset.objects.get(code="NEOK002")
+    asset.description = "Edited for the history test."
+    asset.save()
+    response = viewer_client.get(asset.get_absolute_url())
+    changes = response.context["changes"]
+    assert changes[0].action == "changed" and "description" in changes[0].fields
+
+
+def test_it_answers_404_for_an_unknown_slug(viewer_client: Client, demo_data: None) -> None:
+    assert viewer_client.get("/assets/no-such-asset/").status_code == 404
+    assert viewer_client.get("/companies/no-such-company/").status_code == 404
+    assert viewer_client.get("/targets/no-such-target/").status_code == 404
+
+
+def test_it_runs_a_bounded_number_of_queries(
+    viewer_client: Client, generated: int, django_assert_max_num_queries  # type: ignore[no-untyped-def]
+) -> None:
+    busiest = Asset.objects.order_by("-highest_phase_rank", "code").first()
+    assert busiest is not None
+    with django_assert_max_num_queries(26):
+        assert viewer_client.get(busiest.get_absolute_url()).status_code == 200
