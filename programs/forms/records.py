@@ -22,7 +22,7 @@ from programs.models import (
     Payload,
     Source,
 )
-from programs.text import slugify_code
+from programs.text import normalize_name, slugify_code
 from programs.validators import resolve_targets, split_list, validate_source_url
 
 
@@ -83,8 +83,14 @@ class AssetForm(VersionedModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if not self.instance.slug and data.get("code"):
-            self.instance.slug = slugify_code(data["code"])
+        code = data.get("code")
+        if code:
+            if not self.instance.slug:
+                self.instance.slug = slugify_code(code)
+            clash = AssetDesignation.objects.filter(normalized=normalize_name(code)).exclude(
+                asset_id=self.instance.pk).select_related("asset").first()
+            if clash is not None:
+                self.add_error("code", f"{code!r} already names {clash.asset.code}.")
         return data
 
     def save(self, commit: bool = True) -> Asset:
@@ -105,10 +111,8 @@ class AssetForm(VersionedModelForm):
             asset.asset_payloads.all().delete()
             for position, payload in enumerate(payloads, start=1):
                 AssetPayload.objects.create(asset=asset, payload=payload, position=position)
-        if not AssetDesignation.objects.filter(asset=asset, name=asset.code).exists():
-            designation = AssetDesignation(asset=asset, name=asset.code, kind="code")
-            designation.full_clean()
-            designation.save()
+        if not AssetDesignation.objects.filter(normalized=normalize_name(asset.code)).exists():
+            AssetDesignation.objects.create(asset=asset, name=asset.code, kind="code")
 
 
 DesignationFormSet = inlineformset_factory(
