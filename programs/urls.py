@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.urls import path
 
 from programs import views
-from programs.views.edit import records
+from programs.views.edit import imports, records
 
 app_name = "programs"
 
 urlpatterns = [
+    path("import/", imports.import_csv_view, name="import_csv"),
     path("companies/add/", records.CompanyCreateView.as_view(), name="company_add"),
     path("companies/deleted/", records.CompanyRestoreView.as_view(), name="company_restore"),
     path("companies/<int:pk>/edit/", records.CompanyEditView.as_view(), name="company_edit"),
