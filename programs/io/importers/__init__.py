@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from programs.io.importers.assets import AssetImporter
-from programs.io.importers.base import ImportReport, Importer
+from programs.io.importers.base import Importer, ImportReport
 from programs.io.importers.deals import DealImporter
 from programs.io.importers.milestones import MilestoneImporter
 from programs.io.importers.safety import SafetyImporter

@@ -17,9 +17,11 @@ class MilestoneImporter(Importer):
 
     def load(self) -> None:
         super().load()
-        self.existing: dict[tuple[int, str, str, object], Milestone] = {
-            (m.asset_id, m.kind, m.agency, m.date): m for m in Milestone.objects.all()
-        }
+        self.existing: dict[tuple[int, str, str, object], Milestone] = {}
+        self.by_asset: dict[int, list[Milestone]] = {}
+        for m in Milestone.objects.all():
+            self.existing[(m.asset_id, m.kind, m.agency, m.date)] = m
+            self.by_asset.setdefault(m.asset_id, []).append(m)
         self.indications: dict[str, Indication] = {i.name.lower(): i for i in Indication.objects.all()}
 
     def indication(self, name: str) -> Indication | None:
@@ -54,12 +56,15 @@ class MilestoneImporter(Importer):
         label = f"{row['asset']} {kind} {agency} {when.iso()}".replace("  ", " ")
         if not created and not changed:
             return UNCHANGED, label
+        milestone._sibling_cache = self.by_asset.setdefault(asset_id, [])  # type: ignore[attr-defined]
         try:
             milestone.full_clean(exclude=["asset", "source", "indication"], validate_unique=False,
                                  validate_constraints=False)
         except ValidationError as exc:
             raise ValidationError({"date" if k == "date" else k: v for k, v in exc.error_dict.items()}) from exc
         milestone.save()
+        if created:
+            self.by_asset[asset_id].append(milestone)
         self.existing[key] = milestone
         self.touched_assets.add(asset_id)
         return (CREATED if created else UPDATED), label
