@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.urls import path
 
 from milestones import views
-from milestones.views import edit
+from milestones.views import ctgov, edit
 
 app_name = "milestones"
 
 urlpatterns = [
+    path("milestones/ctgov/", ctgov.import_ctgov, name="import_ctgov"),
     path("milestones/quick/", edit.quick_milestone, name="quick_milestone"),
     path("milestones/<int:pk>/occurred/", edit.quick_mark_occurred, name="quick_mark_occurred"),
     path("milestones/add/", edit.MilestoneCreateView.as_view(), name="milestone_add"),
