@@ -30,6 +30,12 @@ from django.test.utils import setup_test_environment  # noqa: E402
 N_ASSETS, N_ROWS = 500, int(os.environ.get("BENCH_ROWS", "10000"))
 KINDS = ["ind_submitted", "ind_cleared", "fast_track", "orphan_drug", "breakthrough", "clinical_hold",
          "hold_lifted", "priority_review"]
+AGENCIES = ["FDA", "NMPA", "EMA", "PMDA", "MFDS"]
+
+
+def agency(i: int) -> str:
+    """One agency per full cycle of kinds, so each agency's IND is submitted before it is cleared."""
+    return AGENCIES[(i // (N_ASSETS * len(KINDS))) % len(AGENCIES)]
 
 
 def main() -> None:
@@ -58,7 +64,7 @@ def run() -> None:
     lines = [",".join(MILESTONE_COLUMNS)]
     for i in range(N_ROWS):
         day = base + dt.timedelta(days=i // (N_ASSETS // 10))
-        lines.append(f"BX-{i % N_ASSETS:04d},{KINDS[(i // N_ASSETS) % len(KINDS)]},FDA,{day.isoformat()},occurred,"
+        lines.append(f"BX-{i % N_ASSETS:04d},{KINDS[(i // N_ASSETS) % len(KINDS)]},{agency(i)},{day.isoformat()},occurred,"
                      f",,,https://bench.example.com/{i % 2000},Story {i % 2000}")
     text = "\n".join(lines)
 
@@ -71,11 +77,11 @@ def run() -> None:
     # Floor: the same rows created one by one (with history), without parsing, lookups or validation.
     Milestone.objects.all().delete()
     source = Source.objects.first()
-    rows = [(assets[i % N_ASSETS].pk, KINDS[(i // N_ASSETS) % len(KINDS)],
+    rows = [(assets[i % N_ASSETS].pk, KINDS[(i // N_ASSETS) % len(KINDS)], agency(i),
              base + dt.timedelta(days=i // (N_ASSETS // 10))) for i in range(N_ROWS)]
     start = time.perf_counter()
-    for asset_id, kind, day in rows:
-        Milestone.objects.create(asset_id=asset_id, kind=kind, agency="FDA", date=day, source=source)
+    for asset_id, kind, ag, day in rows:
+        Milestone.objects.create(asset_id=asset_id, kind=kind, agency=ag, date=day, source=source)
     floor = time.perf_counter() - start
 
     print(f"backend: {connection.vendor}")

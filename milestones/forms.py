@@ -81,7 +81,7 @@ class QuickMilestoneForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if self.errors:
+        if any(name in self.errors for name in ("kind", "agency", "date", "status", "phase")):
             return data
         new_code = (data.get("new_code") or "").strip()
         if new_code:
