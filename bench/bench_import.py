@@ -64,7 +64,8 @@ def run() -> None:
     lines = [",".join(MILESTONE_COLUMNS)]
     for i in range(N_ROWS):
         day = base + dt.timedelta(days=i // (N_ASSETS // 10))
-        lines.append(f"BX-{i % N_ASSETS:04d},{KINDS[(i // N_ASSETS) % len(KINDS)]},{agency(i)},{day.isoformat()},occurred,"
+        kind = KINDS[(i // N_ASSETS) % len(KINDS)]
+        lines.append(f"BX-{i % N_ASSETS:04d},{kind},{agency(i)},{day.isoformat()},occurred,"
                      f",,,https://bench.example.com/{i % 2000},Story {i % 2000}")
     text = "\n".join(lines)
 
