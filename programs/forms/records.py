@@ -58,6 +58,7 @@ class AssetForm(VersionedModelForm):
         fields = ["code", "inn", "originator", "status", "antibody_format", "fc_engineering", "masked",
                   "masking_platform", "conjugation_method", "conjugation_technology", "conjugation_platform",
                   "dar", "dar_kind", "linker_cleavable", "linker_chemistry", "description", "indications"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
