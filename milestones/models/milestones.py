@@ -150,16 +150,12 @@ class Milestone(TrackedModel):
             )
         if self.kind == MilestoneKind.PHASE_STARTED and not self.phase:
             errors.setdefault("phase", []).append("Say which phase started.")
+        siblings = self._siblings() if self.asset_id else []
         if self.asset_id and self.date and self.status == MilestoneStatus.OCCURRED:
-            self._check_ind_order(errors)
+            self._check_ind_order(errors, siblings)
         if self.asset_id and self.kind:
-            dup = (
-                Milestone.objects.filter(
-                    asset_id=self.asset_id, kind=self.kind, agency=self.agency, phase=self.phase, date=self.date
-                )
-                .exclude(pk=self.pk)
-                .first()
-            )
+            key = (self.kind, self.agency, self.phase, self.date)
+            dup = next((m for m in siblings if (m.kind, m.agency, m.phase, m.date) == key), None)
             if dup is not None:
                 errors.setdefault("__all__", []).append(
                     format_html(
@@ -169,16 +165,24 @@ class Milestone(TrackedModel):
         if errors:
             raise ValidationError(errors)
 
-    def _check_ind_order(self, errors: dict[str, list[str]]) -> None:
+    def _siblings(self) -> list[Milestone]:
+        """The asset's other milestones: one query, or none when a bulk caller (the CSV import) has set
+        ``_sibling_cache`` to the list of the asset's milestones it keeps up to date."""
+        cache: list[Milestone] | None = getattr(self, "_sibling_cache", None)
+        if cache is None:
+            return list(Milestone.objects.filter(asset_id=self.asset_id).exclude(pk=self.pk))
+        return [m for m in cache if m is not self and (self.pk is None or m.pk != self.pk)]
+
+    def _check_ind_order(self, errors: dict[str, list[str]], siblings: list[Milestone]) -> None:
         """An IND is submitted before it is accepted, and accepted before it is cleared."""
         order = [MilestoneKind.IND_SUBMITTED, MilestoneKind.IND_ACCEPTED, MilestoneKind.IND_CLEARED]
         if self.kind not in order:
             return
         rank = order.index(MilestoneKind(self.kind))
-        others = Milestone.objects.filter(
-            asset_id=self.asset_id, agency=self.agency, kind__in=order, status=MilestoneStatus.OCCURRED,
-            date__isnull=False,
-        ).exclude(pk=self.pk)
+        others = [
+            m for m in siblings
+            if m.agency == self.agency and m.kind in order and m.status == MilestoneStatus.OCCURRED and m.date
+        ]
         for other in others:
             other_rank = order.index(MilestoneKind(other.kind))
             assert other.date is not None and self.date is not None

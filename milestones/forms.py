@@ -1,0 +1,198 @@
+"""Editor forms for milestones, safety events and efficacy readouts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from milestones.models import EfficacyReadout, Milestone, SafetyEvent
+from milestones.vocab import Agency, MilestoneKind, MilestoneStatus
+from programs.dates import PreciseDate
+from programs.forms.base import PreciseDateField, VersionedModelForm, add_model_errors
+from programs.models import Asset, AssetDesignation, AssetTarget, Company, Indication, Source
+from programs.services import asset_changed
+from programs.text import normalize_name, slugify_code
+from programs.validators import resolve_asset, resolve_targets, validate_source_url
+from programs.vocab import DesignationKind, Phase
+
+_STATUS_CHOICES = [(MilestoneStatus.OCCURRED, "Occurred"), (MilestoneStatus.PLANNED, "Planned")]
+
+
+def upsert_source(url: str, title: str = "") -> Source:
+    """The Source with this URL, created if new; a title fills an empty one, never overwrites."""
+    source, created = Source.objects.get_or_create(url=url, defaults={"title": title})
+    if not created and title and not source.title:
+        source.title = title
+        source.save()
+    return source
+
+
+def indication_named(name: str) -> Indication | None:
+    """The indication of this name (case-insensitive), created if new; None for blank."""
+    name = " ".join((name or "").split())
+    if not name:
+        return None
+    found = Indication.objects.filter(name__iexact=name).first()
+    return found or Indication.objects.create(name=name)
+
+
+def company_named(name: str) -> Company:
+    """The company with this name or alias (normalised), created if new."""
+    key = normalize_name(name)
+    found = Company.objects.filter(name__iexact=name.strip()).first() or Company.objects.filter(
+        aliases__normalized=key).first()
+    if found:
+        return found
+    return Company.objects.create(name=name.strip(), slug=slugify_code(name))
+
+
+class QuickMilestoneForm(forms.Form):
+    """"Record a regulatory event" in one screen: field order is the order an editor reads a press release."""
+
+    asset = forms.CharField(
+        required=False, label="Asset", help_text="Code or any alias, e.g. JS212.",
+        widget=forms.TextInput(attrs={"autofocus": True, "list": "asset-names", "autocomplete": "off"}),
+    )
+    kind = forms.ChoiceField(choices=MilestoneKind.choices, label="Event")
+    agency = forms.ChoiceField(choices=Agency.choices, required=False)
+    date = PreciseDateField(label="Date", required=False)
+    status = forms.ChoiceField(choices=_STATUS_CHOICES, initial=MilestoneStatus.OCCURRED, widget=forms.RadioSelect)
+    phase = forms.ChoiceField(choices=[("", "—"), *Phase.choices], required=False)
+    indication = forms.CharField(required=False, max_length=200)
+    trial_id = forms.CharField(required=False, max_length=40, label="Trial id")
+    source_url = forms.URLField(label="Source URL", max_length=1000, assume_scheme="https")
+    source_title = forms.CharField(label="Source title", required=False, max_length=500)
+    new_code = forms.CharField(required=False, label="New asset code", max_length=80)
+    new_originator = forms.CharField(required=False, label="Originator", max_length=200)
+    new_targets = forms.CharField(required=False, label="Targets", help_text="Separated by ;, e.g. EGFR; HER3")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.notes: list[str] = []
+        self.milestone: Milestone | None = None
+        self._asset: Asset | None = None
+        self._new_targets: list[Any] = []
+
+    def clean_source_url(self) -> str:
+        return validate_source_url(self.cleaned_data.get("source_url", ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if any(name in self.errors for name in ("kind", "agency", "date", "status", "phase")):
+            return data
+        new_code = (data.get("new_code") or "").strip()
+        if new_code:
+            self._clean_new_asset(data, new_code)
+        else:
+            try:
+                self._asset = resolve_asset(data.get("asset", ""))
+            except ValidationError as exc:
+                self.add_error("asset", exc)
+                return data
+        when: PreciseDate = data.get("date") or PreciseDate(None, "unknown")
+        milestone = Milestone(
+            asset=self._asset, kind=data["kind"], agency=data.get("agency") or "", phase=data.get("phase") or "",
+            status=data["status"], date=when.date, date_precision=when.precision,
+            trial_id=(data.get("trial_id") or "").strip(),
+        )
+        try:
+            milestone.full_clean(exclude=["asset", "source", "indication"] if self._asset is None or
+                                 self._asset.pk is None else ["source", "indication"])
+        except ValidationError as exc:
+            add_model_errors(self, exc, {"trial_id": "trial_id", "asset": "asset"})
+        self.milestone = milestone
+        return data
+
+    def _clean_new_asset(self, data: dict[str, Any], code: str) -> None:
+        if AssetDesignation.objects.filter(normalized=normalize_name(code)).exists():
+            self.add_error("new_code", f"{code!r} already names an asset: type it in the asset box instead.")
+            return
+        if not (data.get("new_originator") or "").strip():
+            self.add_error("new_originator", "Name the originator of the new asset.")
+        try:
+            self._new_targets, self.notes = resolve_targets(data.get("new_targets", ""))
+        except ValidationError as exc:
+            self.add_error("new_targets", exc)
+        self._asset = Asset(code=code, slug=slugify_code(code))
+
+    @transaction.atomic
+    def save(self) -> Milestone:
+        """Write the (new asset,) source and milestone; derived facts recompute after commit."""
+        assert self.milestone is not None and self._asset is not None
+        data = self.cleaned_data
+        asset = self._asset
+        if asset.pk is None:
+            asset.originator = company_named(data["new_originator"])
+            asset.save()
+            AssetDesignation.objects.create(asset=asset, name=asset.code, kind=DesignationKind.CODE)
+            for position, target in enumerate(self._new_targets, start=1):
+                AssetTarget.objects.create(asset=asset, target=target, position=position)
+        milestone = self.milestone
+        milestone.asset = asset
+        milestone.source = upsert_source(data["source_url"], data.get("source_title", ""))
+        milestone.indication = indication_named(data.get("indication", ""))
+        milestone.save()
+        asset_changed(asset.pk)
+        return milestone
+
+
+class MarkOccurredForm(forms.Form):
+    """Mark a planned event as occurred on its actual date; the plan stays for the slip figure."""
+
+    date = PreciseDateField(label="Actual date")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    source_url = forms.URLField(label="Source URL (optional)", required=False, assume_scheme="https")
+
+    def __init__(self, *args: Any, milestone: Milestone, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.milestone = milestone
+        self.fields["version"].initial = milestone.version
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        when = data.get("date")
+        if when is None:
+            return data
+        m = self.milestone
+        m.status, m.date, m.date_precision = MilestoneStatus.OCCURRED, when.date, when.precision
+        try:
+            m.full_clean(exclude=["source"])
+        except ValidationError as exc:
+            add_model_errors(self, exc)
+        return data
+
+
+class MilestoneForm(VersionedModelForm):
+    date = PreciseDateField(required=False)
+
+    class Meta:
+        model = Milestone
+        fields = ["asset", "kind", "agency", "phase", "status", "date", "indication", "trial_id", "source", "notes"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["date"] = self.instance.when.iso()
+
+    def clean_date(self) -> Any:
+        when = self.cleaned_data.get("date") or PreciseDate(None, "unknown")
+        self.instance.date_precision = when.precision
+        return when.date
+
+
+class SafetyEventForm(VersionedModelForm):
+    class Meta:
+        model = SafetyEvent
+        fields = ["asset", "category", "term", "grade_band", "grade", "max_grade", "assessment",
+                  "incidence_percent", "n", "n_total", "dose_group", "study", "data_cutoff", "population",
+                  "caused_hold", "source"]
+
+
+class EfficacyReadoutForm(VersionedModelForm):
+    class Meta:
+        model = EfficacyReadout
+        fields = ["asset", "endpoint", "endpoint_label", "value", "unit", "ci_low", "ci_high", "indication",
+                  "dose_group", "line_of_therapy", "n", "study", "data_cutoff", "population", "source"]

@@ -1,0 +1,1 @@
+"""Editor forms for the programs app (one module per model family)."""

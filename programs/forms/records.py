@@ -1,0 +1,151 @@
+"""Editor forms for companies, assets, sources and deals (with their inline formsets)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import inlineformset_factory
+
+from programs.forms.base import PreciseDateField, VersionedModelForm
+from programs.models import (
+    Asset,
+    AssetDesignation,
+    AssetPayload,
+    AssetTarget,
+    Company,
+    CompanyAlias,
+    Deal,
+    DealParty,
+    DealTerms,
+    Payload,
+    Source,
+)
+from programs.text import normalize_name, slugify_code
+from programs.validators import resolve_targets, split_list, validate_source_url
+
+
+class CompanyForm(VersionedModelForm):
+    class Meta:
+        model = Company
+        fields = ["name", "kind", "country", "website"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.instance.slug and data.get("name"):
+            self.instance.slug = slugify_code(data["name"])
+        return data
+
+
+class SourceForm(VersionedModelForm):
+    class Meta:
+        model = Source
+        fields = ["url", "title", "publisher", "published_on", "notes"]
+
+    def clean_url(self) -> str:
+        return validate_source_url(self.cleaned_data.get("url", ""))
+
+
+class AssetForm(VersionedModelForm):
+    """An asset with its targets and payloads typed as ";"-separated names ("EGFR; HER3")."""
+
+    targets_text = forms.CharField(label="Targets", required=False, help_text="Symbols or aliases, e.g. EGFR; HER3")
+    payloads_text = forms.CharField(label="Payloads", required=False, help_text="Known payload names, e.g. Ed-04")
+
+    class Meta:
+        model = Asset
+        fields = ["code", "inn", "originator", "status", "antibody_format", "fc_engineering", "masked",
+                  "masking_platform", "conjugation_method", "conjugation_technology", "conjugation_platform",
+                  "dar", "dar_kind", "linker_cleavable", "linker_chemistry", "description", "indications"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.target_notes: list[str] = []
+        if self.instance.pk is not None:
+            self.initial["targets_text"] = "; ".join(
+                at.target.symbol for at in self.instance.asset_targets.select_related("target"))
+            self.initial["payloads_text"] = "; ".join(
+                ap.payload.name for ap in self.instance.asset_payloads.select_related("payload"))
+
+    def clean_targets_text(self) -> list[Any]:
+        targets, self.target_notes = resolve_targets(self.cleaned_data.get("targets_text", ""))
+        return targets
+
+    def clean_payloads_text(self) -> list[Payload]:
+        found, missing = [], []
+        for name in split_list(self.cleaned_data.get("payloads_text", "")):
+            payload = Payload.objects.filter(name__iexact=name).first()
+            (found if payload else missing).append(payload or name)
+        if missing:
+            raise ValidationError(f"Unknown payload(s): {', '.join(map(str, missing))}.")
+        return found
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        code = data.get("code")
+        if code:
+            if not self.instance.slug:
+                self.instance.slug = slugify_code(code)
+            clash = AssetDesignation.objects.filter(normalized=normalize_name(code)).exclude(
+                asset_id=self.instance.pk).select_related("asset").first()
+            if clash is not None:
+                self.add_error("code", f"{code!r} already names {clash.asset.code}.")
+        return data
+
+    def save(self, commit: bool = True) -> Asset:
+        asset: Asset = super().save(commit=commit)
+        if commit:
+            self.save_structure(asset)
+        return asset
+
+    def save_structure(self, asset: Asset) -> None:
+        """Replace targets and payloads with the typed ones; keep the code as a designation."""
+        targets = self.cleaned_data.get("targets_text") or []
+        if [at.target_id for at in asset.asset_targets.order_by("position")] != [t.pk for t in targets]:
+            asset.asset_targets.all().delete()
+            for position, target in enumerate(targets, start=1):
+                AssetTarget.objects.create(asset=asset, target=target, position=position)
+        payloads = self.cleaned_data.get("payloads_text") or []
+        if sorted(ap.payload_id for ap in asset.asset_payloads.all()) != sorted(p.pk for p in payloads):
+            asset.asset_payloads.all().delete()
+            for position, payload in enumerate(payloads, start=1):
+                AssetPayload.objects.create(asset=asset, payload=payload, position=position)
+        if not AssetDesignation.objects.filter(normalized=normalize_name(asset.code)).exists():
+            AssetDesignation.objects.create(asset=asset, name=asset.code, kind="code")
+
+
+DesignationFormSet = inlineformset_factory(
+    Asset, AssetDesignation, fields=["name", "kind"], extra=2, can_delete=True
+)
+CompanyAliasFormSet = inlineformset_factory(Company, CompanyAlias, fields=["name"], extra=1, can_delete=True)
+
+
+class DealForm(VersionedModelForm):
+    announced = PreciseDateField(required=False, label="Announced")
+
+    class Meta:
+        model = Deal
+        fields = ["title", "kind", "announced", "territory", "status", "terminated_on", "platform", "summary",
+                  "source", "assets"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and self.instance.announced_on:
+            from programs.dates import PreciseDate
+
+            self.initial["announced"] = PreciseDate(self.instance.announced_on, self.instance.announced_precision).iso()
+
+    def clean_announced(self) -> Any:
+        when = self.cleaned_data.get("announced")
+        if when is not None:
+            self.instance.announced_on, self.instance.announced_precision = when.date, when.precision
+        return when
+
+
+DealPartyFormSet = inlineformset_factory(Deal, DealParty, fields=["company", "role"], extra=2, can_delete=True)
+DealTermsFormSet = inlineformset_factory(
+    Deal, DealTerms, fields=["currency", "upfront", "milestones", "total_value", "equity", "royalty_terms", "source",
+                             "stands", "note"], extra=1, can_delete=True,
+)

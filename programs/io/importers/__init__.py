@@ -1,0 +1,24 @@
+"""CSV importers, one module per table; ``IMPORTERS`` maps the table name (columns.py) to its class."""
+
+from __future__ import annotations
+
+from programs.io.importers.assets import AssetImporter
+from programs.io.importers.base import Importer, ImportReport
+from programs.io.importers.deals import DealImporter
+from programs.io.importers.milestones import MilestoneImporter
+from programs.io.importers.safety import SafetyImporter
+
+IMPORTERS: dict[str, type[Importer]] = {
+    "assets": AssetImporter,
+    "milestones": MilestoneImporter,
+    "safety": SafetyImporter,
+    "deals": DealImporter,
+}
+
+
+def import_csv(table: str, data: bytes | str, dry_run: bool = False) -> ImportReport:
+    """Import one CSV file into ``table``; all or nothing; see ``ImportReport``."""
+    return IMPORTERS[table](dry_run=dry_run).run(data)
+
+
+__all__ = ["IMPORTERS", "ImportReport", "import_csv"]

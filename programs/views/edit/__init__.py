@@ -1,0 +1,1 @@
+"""Editor views: create, edit, delete, history and restore for every editable record."""
