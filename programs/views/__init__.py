@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from programs.views.deals import deal_detail, deal_list
+from programs.views.exports import asset_export, deal_export, export_download, export_status
 from programs.views.pages import (
     asset_detail,
     asset_list,
     company_detail,
     company_list,
-    deal_detail,
-    deal_list,
     home,
     target_detail,
     target_list,
 )
 
 __all__ = [
+    "asset_export", "deal_export", "export_download", "export_status",
     "asset_detail", "asset_list", "company_detail", "company_list", "deal_detail", "deal_list", "home",
     "target_detail", "target_list",
 ]

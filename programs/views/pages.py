@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from programs.models import Asset, Company, Deal, Target
+from programs.models import Asset, Company, Target
 
 
 def _page(request: HttpRequest, qs, per_page: int = 50):  # type: ignore[no-untyped-def]
@@ -49,13 +49,3 @@ def target_list(request: HttpRequest) -> HttpResponse:
 def target_detail(request: HttpRequest, slug: str) -> HttpResponse:
     target = get_object_or_404(Target, slug=slug)
     return render(request, "programs/target_detail.html", {"target": target})
-
-
-def deal_list(request: HttpRequest) -> HttpResponse:
-    qs = Deal.objects.prefetch_related("deal_parties__company", "assets", "terms")
-    return render(request, "programs/deal_list.html", {"page": _page(request, qs)})
-
-
-def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    deal = get_object_or_404(Deal.objects.select_related("source"), pk=pk)
-    return render(request, "programs/deal_detail.html", {"deal": deal})
