@@ -100,8 +100,9 @@ def deal_spec() -> ExportSpec:
     return ExportSpec("deals", DEAL_SPEC_COLUMNS)
 
 
-def deal_rows(qs: QuerySet[Deal], spec: ExportSpec, chunk_size: int = CHUNK) -> Iterator[list[Cell]]:
+def deal_rows(qs: QuerySet[Deal], spec: ExportSpec, chunk_size: int | None = None) -> Iterator[list[Cell]]:
     """The deal export's rows in ``qs``'s order; one query per related table per chunk."""
+    chunk_size = chunk_size or CHUNK
     main = qs.values_list(*_MAIN_DEAL).iterator(chunk_size=chunk_size)
     for chunk in _chunks(main, chunk_size):
         ids = [r[0] for r in chunk]
@@ -203,8 +204,9 @@ def asset_spec() -> ExportSpec:
     return ExportSpec("assets", ASSET_SPEC_COLUMNS)
 
 
-def asset_rows(qs: QuerySet[Asset], spec: ExportSpec, chunk_size: int = CHUNK) -> Iterator[list[Cell]]:
+def asset_rows(qs: QuerySet[Asset], spec: ExportSpec, chunk_size: int | None = None) -> Iterator[list[Cell]]:
     """The asset export's rows in ``qs``'s order; one query per related table per chunk."""
+    chunk_size = chunk_size or CHUNK
     main = qs.values_list(*_MAIN_ASSET).iterator(chunk_size=chunk_size)
     for chunk in _chunks(main, chunk_size):
         ids = [r[0] for r in chunk]
