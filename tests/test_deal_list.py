@@ -29,8 +29,9 @@ def _deals(n: int) -> None:
 
 
 @pytest.mark.parametrize("size", [3, 30])
-def test_it_lists_deals_in_a_bounded_number_of_queries(db: None, page_client: Client, django_assert_max_num_queries: Any,
-                                                       size: int) -> None:
+def test_it_lists_deals_in_a_bounded_number_of_queries(
+    db: None, page_client: Client, django_assert_max_num_queries: Any, size: int
+) -> None:
     _deals(size)
     with django_assert_max_num_queries(8):
         response = page_client.get(reverse("programs:deal_list"), {"ordering": "-value"})

@@ -44,7 +44,8 @@ class DealTable(tables.Table):
         )
 
     def render_assets(self, record: Deal) -> Any:
-        return format_html_join(", ", '<a href="{}">{}</a>', ((a.get_absolute_url(), a.code) for a in record.assets.all()))
+        links = ((a.get_absolute_url(), a.code) for a in record.assets.all())
+        return format_html_join(", ", '<a href="{}">{}</a>', links)
 
     def render_value(self, value: Any, record: Deal) -> Any:
         return format_html("{}", f"{value:,.1f}")

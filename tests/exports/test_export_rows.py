@@ -67,7 +67,9 @@ def test_it_exports_all_pages_not_just_the_visible_one(bd_client: Client) -> Non
 
 
 def test_it_writes_the_import_columns_first_in_the_import_format(bd_client: Client) -> None:
-    deal = DealFactory(title="Big deal", kind=DealKind.LICENCE, announced_on=dt.date(2026, 4, 1), announced_precision="quarter")
+    deal = DealFactory(
+        title="Big deal", kind=DealKind.LICENCE, announced_on=dt.date(2026, 4, 1), announced_precision="quarter"
+    )
     DealPartyFactory(deal=deal, company__name="Alpha Bio", role=DealRole.LICENSOR)
     DealPartyFactory(deal=deal, company__name="Beta Pharma", role=DealRole.LICENSEE)
     DealPartyFactory(deal=deal, company__name="Gamma CDMO", role=DealRole.SERVICE_PROVIDER)
@@ -78,7 +80,8 @@ def test_it_writes_the_import_columns_first_in_the_import_format(bd_client: Clie
 
     assert list(row)[: len(DEAL_COLUMNS)] == list(DEAL_COLUMNS)
     assert row["announced"] == "2026-Q2"
-    assert (row["licensor"], row["licensee"], row["other_parties"]) == ("Alpha Bio", "Beta Pharma", "Gamma CDMO:service_provider")
+    parties = (row["licensor"], row["licensee"], row["other_parties"])
+    assert parties == ("Alpha Bio", "Beta Pharma", "Gamma CDMO:service_provider")
     assert (row["upfront"], row["total_value"], row["currency"]) == ("12.5", "100", "EUR")
     assert (row["upfront_usd"], row["total_value_usd"]) == ("13.75", "110")
     assert "Alpha Bio (Licensor)" in row["parties"]

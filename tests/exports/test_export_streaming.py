@@ -7,9 +7,9 @@ from unittest import mock
 
 from django.db import connection
 from django.db.models.query import QuerySet
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from programs.io.export import rows as export_rows

@@ -27,7 +27,8 @@ def test_it_writes_typed_cells_and_two_sheets(db: None, bd_client: Client, tmp_p
     DealTermsFactory(deal=day, currency="CNY", upfront=Decimal("700"), total_value=Decimal("7000"),
                      usd_per_unit=Decimal("0.14"), source__title="Company release", source__url="https://x.example/pr")
     DealFactory(title="Quarter deal", announced_on=dt.date(2026, 4, 1), announced_precision="quarter")
-    response = bd_client.get(reverse("programs:deal_export"), {"format": "xlsx", "ordering": "title", "kind": "licence"})
+    query = {"format": "xlsx", "ordering": "title", "kind": "licence"}
+    response = bd_client.get(reverse("programs:deal_export"), query)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = _book(response)

@@ -108,7 +108,8 @@ def deal_rows(qs: QuerySet[Deal], spec: ExportSpec, chunk_size: int | None = Non
         ids = [r[0] for r in chunk]
         parties: dict[int, list[tuple[str, str]]] = defaultdict(list)
         for deal_id, company, role in (
-            DealParty.objects.filter(deal_id__in=ids).order_by("deal_id", "id").values_list("deal_id", "company__name", "role")
+            DealParty.objects.filter(deal_id__in=ids).order_by("deal_id", "id")
+            .values_list("deal_id", "company__name", "role")
         ):
             parties[deal_id].append((company, role))
         assets: dict[int, list[tuple[int, str]]] = defaultdict(list)

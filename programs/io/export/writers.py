@@ -63,7 +63,9 @@ class _Echo:
         return value
 
 
-def csv_stream(spec: ExportSpec, rows: Iterable[list[Cell]], counter: list[int], lines_per_yield: int = 500) -> Iterator[str]:
+def csv_stream(
+    spec: ExportSpec, rows: Iterable[list[Cell]], counter: list[int], lines_per_yield: int = 500
+) -> Iterator[str]:
     """Header then rows as CSV text, yielded in blocks; ``counter[0]`` counts the rows written."""
     writer = csv.writer(_Echo())
     yield writer.writerow(spec.headers)
