@@ -30,13 +30,17 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 COPY_SQL = """
 COPY (
   SELECT d.announced_on, d.announced_precision,
-    (SELECT string_agg(c.name, ';' ORDER BY p.id) FROM programs_dealparty p JOIN programs_company c ON c.id = p.company_id
+    (SELECT string_agg(c.name, ';' ORDER BY p.id) FROM programs_dealparty p
+       JOIN programs_company c ON c.id = p.company_id
        WHERE p.deal_id = d.id AND p.role = 'licensor'),
-    (SELECT string_agg(c.name, ';' ORDER BY p.id) FROM programs_dealparty p JOIN programs_company c ON c.id = p.company_id
+    (SELECT string_agg(c.name, ';' ORDER BY p.id) FROM programs_dealparty p
+       JOIN programs_company c ON c.id = p.company_id
        WHERE p.deal_id = d.id AND p.role = 'licensee'),
     (SELECT string_agg(c.name || ':' || p.role, ';' ORDER BY p.id) FROM programs_dealparty p
-       JOIN programs_company c ON c.id = p.company_id WHERE p.deal_id = d.id AND p.role NOT IN ('licensor', 'licensee')),
-    (SELECT string_agg(a.code, ';' ORDER BY a.code) FROM programs_deal_assets da JOIN programs_asset a ON a.id = da.asset_id
+       JOIN programs_company c ON c.id = p.company_id
+       WHERE p.deal_id = d.id AND p.role NOT IN ('licensor', 'licensee')),
+    (SELECT string_agg(a.code, ';' ORDER BY a.code) FROM programs_deal_assets da
+       JOIN programs_asset a ON a.id = da.asset_id
        WHERE da.deal_id = d.id),
     d.kind, d.territory, t.upfront, t.milestones, t.total_value, t.currency, d.status, s.url, d.title,
     (SELECT string_agg(c.name || ' (' || p.role || ')', '; ' ORDER BY p.id) FROM programs_dealparty p
@@ -47,7 +51,8 @@ COPY (
     t.upfront * t.usd_per_unit, t.milestones * t.usd_per_unit, t.total_value * t.usd_per_unit, t.equity,
     t.usd_per_unit, ts.url,
     (SELECT string_agg(o.total_value || ' M ' || o.currency || ' (' || os.title || ')', ' | ' ORDER BY o.id)
-       FROM programs_dealterms o JOIN programs_source os ON os.id = o.source_id WHERE o.deal_id = d.id AND NOT o.stands),
+       FROM programs_dealterms o JOIN programs_source os ON os.id = o.source_id
+       WHERE o.deal_id = d.id AND NOT o.stands),
     s.title, d.id
   FROM programs_deal d
   JOIN programs_source s ON s.id = d.source_id
@@ -189,6 +194,10 @@ def main() -> None:
     django.setup()
     t0 = time.perf_counter()
     generate(args.deals)
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")  # fresh bulk inserts: without statistics the planner picks seq scans per row
     print(f"data: {args.deals} deals ready in {time.perf_counter() - t0:.1f} s")
     floor, copy_rows = copy_floor()
     print(f"COPY floor: {floor:.2f} s for {copy_rows - 1} rows")
