@@ -88,6 +88,8 @@ ALLOWED_HOSTS: list[str] = _env("ALLOWED_HOSTS", list, ["127.0.0.1", "localhost"
 CSRF_TRUSTED_ORIGINS: list[str] = _env("CSRF_TRUSTED_ORIGINS", list, [])
 ADCTRACK_PUBLIC_READ: bool = _env("ADCTRACK_PUBLIC_READ", bool, False)
 IMPORT_MAX_BYTES: int = _env("ADCTRACK_IMPORT_MAX_BYTES", int, 10 * 1024 * 1024)
+# An XLSX export of more rows than this is built by a Celery task (status page + download link).
+ADCTRACK_XLSX_SYNC_MAX_ROWS: int = _env("ADCTRACK_XLSX_SYNC_MAX_ROWS", int, 20000)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

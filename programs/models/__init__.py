@@ -5,12 +5,13 @@ from __future__ import annotations
 from programs.models.assets import Asset, AssetDesignation, AssetPayload, AssetTarget, Indication
 from programs.models.companies import Company, CompanyAlias, Platform
 from programs.models.deals import Deal, DealParty, DealTerms
+from programs.models.exports import ExportLog
 from programs.models.payloads import Payload
 from programs.models.sources import Source
 from programs.models.targets import Target, TargetAlias, TargetPair
 
 __all__ = [
     "Asset", "AssetDesignation", "AssetPayload", "AssetTarget", "Company", "CompanyAlias", "Deal",
-    "DealParty", "DealTerms", "Indication", "Payload", "Platform", "Source", "Target", "TargetAlias",
+    "DealParty", "DealTerms", "ExportLog", "Indication", "Payload", "Platform", "Source", "Target", "TargetAlias",
     "TargetPair",
 ]

@@ -130,3 +130,8 @@ class DealTerms(TrackedModel):
         """An amount in millions of US dollars."""
         value: Decimal | None = getattr(self, field)
         return None if value is None else (value * self.usd_per_unit).quantize(Decimal("0.001"))
+
+    @property
+    def usd_total(self) -> Decimal | None:
+        """The total value (else the upfront) in millions of US dollars."""
+        return self.usd("total_value") if self.total_value is not None else self.usd("upfront")

@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from programs.tables.assets import AssetTable
+from programs.tables.deals import DealTable
 
-__all__ = ["AssetTable"]
+__all__ = ["AssetTable", "DealTable"]

@@ -1,12 +1,12 @@
-"""Home and the deal pages (deal pages are another issue's; kept as the foundation's stubs)."""
+"""The home page."""
 
 from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from programs.models import Asset, Deal
+from programs.models import Asset
 
 
 def _page(request: HttpRequest, qs, per_page: int = 50):  # type: ignore[no-untyped-def]
@@ -18,11 +18,3 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/home.html", {"latest": latest})
 
 
-def deal_list(request: HttpRequest) -> HttpResponse:
-    qs = Deal.objects.prefetch_related("deal_parties__company", "assets", "terms")
-    return render(request, "programs/deal_list.html", {"page": _page(request, qs)})
-
-
-def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    deal = get_object_or_404(Deal.objects.select_related("source"), pk=pk)
-    return render(request, "programs/deal_detail.html", {"deal": deal})

@@ -1,0 +1,57 @@
+"""API exports: ``/api/v1/deals/export/?format=csv`` and ``/api/v1/assets/export/?format=xlsx``.
+
+The same responses as the pages (``programs.io.export.service.respond``), behind DRF authentication
+(token or session). DRF's content negotiation is bypassed: ``format`` names the file type here, not a
+renderer, and the view returns a Django response (streamed CSV or XLSX file) as is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponseBase
+from django.urls import reverse
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from programs.io.export.service import respond
+from programs.models import ExportLog
+
+
+class CanExport(BasePermission):
+    message = "Exports need the bd, editor or admin role."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return bool(request.user and request.user.has_perm("programs.export_data"))
+
+
+class _ExportAPIView(APIView):
+    permission_classes = [IsAuthenticated, CanExport]
+    renderer_classes = [JSONRenderer]  # only for error bodies (401/403)
+    table = ""
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple[Any, str]:
+        # ``format=csv|xlsx`` is the file type, not a DRF renderer: never 404 on it.
+        renderer = JSONRenderer()
+        return renderer, renderer.media_type
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        def status_url(log: ExportLog) -> str:
+            return reverse("programs:export_status", args=[log.pk])
+
+        return respond(request._request, self.table, request.query_params.get("format", "csv"), via="api",
+                       status_url=status_url)
+
+
+class DealExportAPIView(_ExportAPIView):
+    """The filtered deal table as CSV or XLSX (DealFilterSet parameters, plus ``format``)."""
+
+    table = "deals"
+
+
+class AssetExportAPIView(_ExportAPIView):
+    """The filtered asset table as CSV or XLSX (AssetFilterSet parameters, plus ``format``)."""
+
+    table = "assets"

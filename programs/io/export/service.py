@@ -1,0 +1,155 @@
+"""Export orchestration shared by the pages, the API and the Celery task.
+
+``filtered`` rebuilds exactly the list's queryset from its query string (same FilterSet, same sort,
+``pk`` as the last tie-breaker); ``respond`` returns a streamed CSV, an XLSX file, or, for an XLSX
+over ``ADCTRACK_XLSX_SYNC_MAX_ROWS`` rows, a redirect to the status page of a background export.
+Every export writes an ``ExportLog``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    QueryDict,
+    StreamingHttpResponse,
+)
+from django.utils import timezone
+
+from programs.filters import AssetFilterSet, DealFilterSet
+from programs.io.export.rows import ExportSpec, asset_rows, asset_spec, deal_rows, deal_spec
+from programs.io.export.writers import csv_stream, write_xlsx
+from programs.models import Asset, Deal, ExportLog
+
+FORMATS = ("csv", "xlsx")
+# Parameters that belong to the page, not to the filters.
+_NOT_FILTERS = {"format", "page", "per_page"}
+
+
+def clean_query(query: QueryDict) -> QueryDict:
+    """The list's query string without paging and the export format."""
+    q = query.copy()
+    for key in _NOT_FILTERS:
+        q.pop(key, None)
+    return q
+
+
+def filtered(table: str, query: QueryDict) -> QuerySet[Any]:
+    """The rows the list shows for ``query``, all pages, in the list's order.
+
+    Raises ``ValueError`` with the form errors when a filter value is invalid.
+    """
+    if table == "deals":
+        fs: Any = DealFilterSet(query, queryset=Deal.objects.all())
+    elif table == "assets":
+        fs = AssetFilterSet(query, queryset=Asset.objects.all())
+    else:
+        raise ValueError(f"Unknown table {table!r}")
+    if not fs.is_valid():
+        raise ValueError("; ".join(f"{k}: {' '.join(v)}" for k, v in fs.errors.items()))
+    qs = fs.qs
+    if table == "assets":  # AssetFilterSet may sort by anything; make the order total
+        order = list(qs.query.order_by) or list(Asset._meta.ordering)
+        if "pk" not in order:
+            qs = qs.order_by(*order, "pk")
+    return qs
+
+
+def spec_and_rows(table: str, qs: QuerySet[Any]) -> tuple[ExportSpec, Iterator[list[Any]]]:
+    if table == "deals":
+        spec = deal_spec()
+        return spec, deal_rows(qs, spec)
+    spec = asset_spec()
+    return spec, asset_rows(qs, spec)
+
+
+def about_lines(log: ExportLog) -> list[tuple[str, str]]:
+    user = log.user.get_username() if log.user else ""
+    query = QueryDict(log.query)
+    filters = "; ".join(f"{k} = {', '.join(query.getlist(k))}" for k in query) or "none (all rows)"
+    return [
+        ("Table", log.table),
+        ("Filters and sort", filters),
+        ("Query string", log.query or ""),
+        ("Exported at", timezone.localtime(log.created_at).strftime("%Y-%m-%d %H:%M:%S %Z")),
+        ("Exported by", user),
+        ("Amounts", "Millions of the row's currency; *_usd columns in millions of US dollars (standing terms)."),
+    ]
+
+
+def _finish(log: ExportLog, rows: int) -> None:
+    log.rows = rows
+    log.state = ExportLog.State.DONE
+    log.finished_at = timezone.now()
+    log.save(update_fields=["rows", "state", "finished_at"])
+
+
+def respond(request: HttpRequest, table: str, fmt: str, via: str = "page",
+            status_url: Callable[[ExportLog], str] | None = None) -> HttpResponse:
+    """The export response for the request's query string (the caller has checked the permission)."""
+    if fmt not in FORMATS:
+        return HttpResponseBadRequest(f"Unknown format {fmt!r}: use format=csv or format=xlsx.")
+    query = clean_query(request.GET)
+    try:
+        qs = filtered(table, query)
+    except ValueError as exc:
+        return HttpResponseBadRequest(f"Invalid filter: {exc}")
+    log = ExportLog.objects.create(
+        user=request.user, table=table, format=fmt, query=query.urlencode(), via=via,
+        state=ExportLog.State.PENDING,
+    )
+    if fmt == "csv":
+        return _csv_response(log, qs)
+    limit = int(getattr(settings, "ADCTRACK_XLSX_SYNC_MAX_ROWS", 20000))
+    if qs.count() > limit:
+        from programs.tasks import build_export
+
+        build_export.delay_on_commit(log.pk)
+        return HttpResponseRedirect(status_url(log) if status_url else log.get_absolute_url())
+    return _xlsx_response(log, qs)
+
+
+def _csv_response(log: ExportLog, qs: QuerySet[Any]) -> StreamingHttpResponse:
+    spec, rows = spec_and_rows(log.table, qs)
+    counter = [0]
+
+    def stream() -> Iterator[str]:
+        yield from csv_stream(spec, rows, counter)
+        _finish(log, counter[0])
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{log.filename}"'
+    return response
+
+
+def build_xlsx_file(log: ExportLog, target: str | Any) -> int:
+    """Write ``log``'s XLSX to ``target`` (a path or binary file); returns the rows written."""
+    qs = filtered(log.table, QueryDict(log.query))
+    spec, rows = spec_and_rows(log.table, qs)
+    return write_xlsx(target, spec, rows, about_lines(log))
+
+
+def _xlsx_response(log: ExportLog, qs: QuerySet[Any]) -> FileResponse:
+    tmp = tempfile.TemporaryFile()  # on disk: memory stays flat; deleted when the response closes it
+    count = build_xlsx_file(log, tmp)
+    _finish(log, count)
+    tmp.seek(0)
+    return FileResponse(
+        tmp, as_attachment=True, filename=log.filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def export_path(log: ExportLog) -> Path:
+    """Where a background export's file lives: MEDIA_ROOT/exports/<id>-<table>.xlsx."""
+    return Path(settings.MEDIA_ROOT) / "exports" / f"{log.pk}-{log.table}.{log.format}"

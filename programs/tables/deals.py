@@ -1,0 +1,51 @@
+"""DealTable: the deal list's columns. Sorting goes through ``DealFilterSet``'s ``ordering`` parameter.
+
+The table is built with ``order_by_field="ordering"`` and column names equal to the FilterSet's
+ordering names (announced, title, kind, status, territory, value), so the URL holds one sort that the
+page, the API and the exports all follow. Render needs the queryset prefetched as in
+``programs.views.deals.deal_list_queryset`` (parties, assets, standing terms), or each row queries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_tables2 as tables
+from django.utils.html import format_html, format_html_join
+
+from programs.models import Deal
+
+
+class DealTable(tables.Table):
+    announced = tables.Column(accessor="announced_on", order_by=("announced_on",), verbose_name="Announced")
+    title = tables.Column(linkify=True, verbose_name="Deal")
+    kind = tables.Column(verbose_name="Kind")
+    parties = tables.Column(empty_values=(), orderable=False, verbose_name="Parties")
+    assets = tables.Column(empty_values=(), orderable=False, verbose_name="Assets")
+    territory = tables.Column(verbose_name="Territory")
+    value = tables.Column(accessor="value_usd", order_by=("value_usd",), verbose_name="Value (M USD)")
+    status = tables.Column(verbose_name="Status")
+
+    class Meta:
+        model = Deal
+        fields = ("announced", "title", "kind", "parties", "assets", "territory", "value", "status")
+        sequence = fields
+        order_by_field = "ordering"
+        attrs = {"class": "data"}
+        empty_text = "No deals match these filters."
+
+    def render_announced(self, record: Deal) -> str:
+        return record.announced.display()
+
+    def render_parties(self, record: Deal) -> Any:
+        return format_html_join(
+            "; ", "{} <span class=\"muted\">({})</span>",
+            ((p.company.name, p.get_role_display()) for p in record.deal_parties.all()),
+        )
+
+    def render_assets(self, record: Deal) -> Any:
+        links = ((a.get_absolute_url(), a.code) for a in record.assets.all())
+        return format_html_join(", ", '<a href="{}">{}</a>', links)
+
+    def render_value(self, value: Any, record: Deal) -> Any:
+        return format_html("{}", f"{value:,.1f}")
