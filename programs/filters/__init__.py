@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from programs.filters.assets import AssetFilterSet
+from programs.filters.deals import DealFilterSet
 
-__all__ = ["AssetFilterSet"]
+__all__ = ["AssetFilterSet", "DealFilterSet"]
