@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from programs import views
+from programs.views import tokens
 
 app_name = "programs"
 
@@ -16,4 +17,7 @@ urlpatterns = [
     path("targets/<slug:slug>/", views.target_detail, name="target_detail"),
     path("deals/", views.deal_list, name="deal_list"),
     path("deals/<int:pk>/", views.deal_detail, name="deal_detail"),
+    path("account/tokens/", tokens.token_list, name="token_list"),
+    path("account/tokens/add/", tokens.token_add, name="token_add"),
+    path("account/tokens/<str:token_key>/delete/", tokens.token_delete, name="token_delete"),
 ]

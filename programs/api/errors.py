@@ -68,7 +68,7 @@ def _translate(exc: Exception) -> Exception:
         return Conflict(f"Other records still refer to this one ({names}); change or delete them first.")
     if isinstance(exc, IntegrityError):
         return Conflict(f"The change clashes with existing data: {exc}".strip())
-    if isinstance(exc, DataError | ValueError | TypeError | OverflowError):
+    if isinstance(exc, DataError | ValueError | OverflowError):
         logger.info("API bad input: %r", exc)
         return exceptions.ValidationError({"non_field_errors": [f"Malformed input: {exc}"]})
     return exc

@@ -343,10 +343,7 @@ class DealSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
     source = SourceKeyField(help_text="Source: id or URL.")
     parties = DealPartySerializer(many=True, source="deal_parties", help_text="Companies in their roles.")
-    assets = serializers.ListField(
-        child=AssetKeyField(), required=False, max_length=100,
-        help_text="Assets covered: ids or designations (read as codes).",
-    )
+    assets = AssetKeyField(many=True, required=False, help_text="Assets covered: ids or designations (read as codes).")
     terms = serializers.SerializerMethodField(help_text="Money terms per reporting source; amounts in millions.")
 
     class Meta:
@@ -357,11 +354,6 @@ class DealSerializer(ModelCleanMixin, serializers.ModelSerializer):
         ]
         read_only_fields = ["version", "created_at", "updated_at"]
         extra_kwargs = {"announced_precision": {"help_text": "Precision of announced_on: day .. year, unknown."}}
-
-    def to_representation(self, instance: Deal) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        data["assets"] = [a.code for a in instance.assets.all()]
-        return data
 
     @extend_schema_field(DealTermsOut(many=True))
     def get_terms(self, obj: Deal) -> list[dict[str, Any]]:

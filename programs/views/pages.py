@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from programs.filters import AssetFilterSet
 from programs.models import Asset, Company, Deal, Target
 
 
@@ -22,6 +23,8 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     qs = Asset.objects.select_related("originator", "latest_milestone").prefetch_related(
         "asset_targets__target", "asset_payloads__payload"
     )
+    # The one FilterSet shared with /api/v1/assets/ (same parameter names, same matches).
+    qs = AssetFilterSet(request.GET, queryset=qs).qs
     return render(request, "programs/asset_list.html", {"page": _page(request, qs)})
 
 
