@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, viewsets
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from simple_history.models import HistoricalRecords
@@ -111,6 +112,7 @@ class TrackedModelViewSet(viewsets.ModelViewSet):
 
     permission_classes = [RolePermissions]
     pagination_class = StandardPagination
+    parser_classes = [JSONParser]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

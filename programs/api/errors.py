@@ -74,14 +74,20 @@ def _translate(exc: Exception) -> Exception:
     return exc
 
 
-def _flatten(detail: Any) -> Any:
+def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Nested DRF error details to ``{"parties.0.company": ["..."]}``: one flat map of field paths."""
+    out: dict[str, list[str]] = {}
     if isinstance(detail, dict):
-        return {k: _flatten(v) for k, v in detail.items()}
-    if isinstance(detail, list):
-        if all(not isinstance(d, dict | list) for d in detail):
-            return [str(d) for d in detail]
-        return [_flatten(d) for d in detail]
-    return [str(detail)]
+        for key, value in detail.items():
+            out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(detail, list) and any(isinstance(d, dict | list) for d in detail):
+        for i, value in enumerate(detail):
+            out.update(_flatten(value, f"{prefix}.{i}" if prefix else str(i)))
+    elif isinstance(detail, list):
+        out[prefix or "non_field_errors"] = [str(d) for d in detail]
+    else:
+        out[prefix or "non_field_errors"] = [str(detail)]
+    return out
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -102,6 +108,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         codes = exc.get_codes()
         body["code"] = "invalid"
         fields = _flatten(detail if isinstance(detail, dict) else {"non_field_errors": detail})
+        fields = {k: v for k, v in fields.items() if v}
         general = fields.pop("non_field_errors", None) or fields.pop("__all__", None)
         message = " ".join(general) if isinstance(general, list) and general else "Invalid input."
         if isinstance(codes, dict) and "conflict" in str(codes):

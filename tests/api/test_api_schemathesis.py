@@ -11,7 +11,7 @@ import pytest
 import schemathesis
 from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from adctrack.wsgi import application
@@ -20,7 +20,7 @@ from tests.api.hypothesis_compat import install
 install()
 
 SETTINGS = settings(
-    max_examples=15, deadline=None, derandomize=True, database=None,
+    max_examples=12, deadline=None, phases=[Phase.explicit, Phase.generate], derandomize=True, database=None,
     suppress_health_check=list(HealthCheck),
 )
 
