@@ -49,6 +49,7 @@ class MilestoneSerializer(HistoryUserMixin, ModelCleanMixin, serializers.ModelSe
             "planned_precision", "indication", "trial_id", "source", "notes", *COMMON_RO,
         ]
         read_only_fields = ["planned_date", "planned_precision", *COMMON_RO]
+        validators: list[object] = []  # duplicates: 409 from validate(), naming the existing record
         extra_kwargs = {
             "date": {"help_text": "First day of the period the event happened (or is planned) in, ISO 8601."},
             "date_precision": {"help_text": PRECISION_HELP},
