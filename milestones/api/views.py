@@ -10,7 +10,7 @@ from milestones.models import EfficacyReadout, Milestone, SafetyEvent
 from programs.api.base import IdCursorPagination, TrackedModelViewSet, crud_schema
 
 
-@extend_schema_view(**crud_schema("milestone"))
+@extend_schema_view(**crud_schema("milestone", MilestoneSerializer))
 class MilestoneViewSet(TrackedModelViewSet):
     queryset = Milestone.objects.select_related("asset", "source", "indication")
     serializer_class = MilestoneSerializer
@@ -20,7 +20,7 @@ class MilestoneViewSet(TrackedModelViewSet):
     ordering = ["id"]
 
 
-@extend_schema_view(**crud_schema("safety event"))
+@extend_schema_view(**crud_schema("safety event", SafetyEventSerializer))
 class SafetyEventViewSet(TrackedModelViewSet):
     queryset = SafetyEvent.objects.select_related("asset", "source")
     serializer_class = SafetyEventSerializer
@@ -30,7 +30,7 @@ class SafetyEventViewSet(TrackedModelViewSet):
     ordering = ["id"]
 
 
-@extend_schema_view(**crud_schema("efficacy readout"))
+@extend_schema_view(**crud_schema("efficacy readout", EfficacyReadoutSerializer))
 class EfficacyReadoutViewSet(TrackedModelViewSet):
     queryset = EfficacyReadout.objects.select_related("asset", "source", "indication").order_by("id")
     serializer_class = EfficacyReadoutSerializer

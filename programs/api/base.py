@@ -71,16 +71,20 @@ def _errors(*codes: int) -> dict[int, OpenApiResponse]:
     return {c: ERROR_RESPONSES[c] for c in codes}
 
 
-def crud_schema(name: str) -> dict[str, Any]:
+def crud_schema(name: str, serializer: type[serializers.BaseSerializer]) -> dict[str, Any]:
     """``extend_schema_view`` arguments documenting errors and If-Match on every operation of a viewset."""
     read = _errors(400, 401, 403, 404, 429)
     write = _errors(400, 401, 403, 404, 409, 412, 429)
     return {
-        "list": extend_schema(summary=f"List {name}", responses={**read}),
-        "retrieve": extend_schema(summary=f"One {name}", responses={**read}),
-        "create": extend_schema(summary=f"Create {name}", responses={**write}),
-        "update": extend_schema(summary=f"Replace {name}", parameters=[IF_MATCH], responses={**write}),
-        "partial_update": extend_schema(summary=f"Change {name}", parameters=[IF_MATCH], responses={**write}),
+        "list": extend_schema(summary=f"List {name}", responses={200: serializer(many=True), **read}),
+        "retrieve": extend_schema(summary=f"One {name}", responses={200: serializer, **read}),
+        "create": extend_schema(summary=f"Create {name}", responses={201: serializer, **write}),
+        "update": extend_schema(
+            summary=f"Replace {name}", parameters=[IF_MATCH], responses={200: serializer, **write}
+        ),
+        "partial_update": extend_schema(
+            summary=f"Change {name}", parameters=[IF_MATCH], responses={200: serializer, **write}
+        ),
         "destroy": extend_schema(summary=f"Delete {name}", parameters=[IF_MATCH], responses={204: None, **write}),
     }
 

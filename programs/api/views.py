@@ -58,7 +58,7 @@ class SourceFilterSet(django_filters.FilterSet):
         fields = ["url", "publisher"]
 
 
-@extend_schema_view(**crud_schema("company"))
+@extend_schema_view(**crud_schema("company", CompanySerializer))
 class CompanyViewSet(TrackedModelViewSet):
     queryset = Company.objects.prefetch_related("aliases").order_by("name")
     serializer_class = CompanySerializer
@@ -67,7 +67,7 @@ class CompanyViewSet(TrackedModelViewSet):
     ordering = ["name"]
 
 
-@extend_schema_view(**crud_schema("target"))
+@extend_schema_view(**crud_schema("target", TargetSerializer))
 class TargetViewSet(TrackedModelViewSet):
     queryset = Target.objects.select_related("parent").prefetch_related("aliases").order_by("symbol")
     serializer_class = TargetSerializer
@@ -76,7 +76,7 @@ class TargetViewSet(TrackedModelViewSet):
     ordering = ["symbol"]
 
 
-@extend_schema_view(**crud_schema("source"))
+@extend_schema_view(**crud_schema("source", SourceSerializer))
 class SourceViewSet(TrackedModelViewSet):
     queryset = Source.objects.order_by("-published_on", "id")
     serializer_class = SourceSerializer
@@ -99,7 +99,7 @@ def asset_queryset() -> QuerySet[Asset]:
     )
 
 
-@extend_schema_view(**crud_schema("asset"))
+@extend_schema_view(**crud_schema("asset", AssetSerializer))
 class AssetViewSet(TrackedModelViewSet):
     """Assets, filtered exactly like /assets/ (``AssetFilterSet``: q, target, pair, ...)."""
 
@@ -113,7 +113,10 @@ class AssetViewSet(TrackedModelViewSet):
         return asset_queryset()
 
 
-@extend_schema_view(**{k: v for k, v in crud_schema("asset's derived facts").items() if k in ("list", "retrieve")})
+_DERIVED_SCHEMA = crud_schema("asset's derived facts", AssetDerivedSerializer)
+
+
+@extend_schema_view(list=_DERIVED_SCHEMA["list"], retrieve=_DERIVED_SCHEMA["retrieve"])
 class AssetDerivedViewSet(viewsets.ReadOnlyModelViewSet):
     """Per-asset derived facts (highest phase, first IND per agency, ...), filtered like /assets/."""
 
@@ -126,7 +129,7 @@ class AssetDerivedViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["code"]
 
 
-@extend_schema_view(**crud_schema("deal"))
+@extend_schema_view(**crud_schema("deal", DealSerializer))
 class DealViewSet(TrackedModelViewSet):
     """Deals, filtered with ``DealFilterSet`` (party, role, asset, target, pair, kind, ...)."""
 

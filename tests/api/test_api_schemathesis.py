@@ -20,7 +20,7 @@ from tests.api.hypothesis_compat import install
 install()
 
 SETTINGS = settings(
-    max_examples=12, deadline=None, phases=[Phase.explicit, Phase.generate], derandomize=True, database=None,
+    max_examples=8, deadline=None, phases=[Phase.explicit, Phase.generate], derandomize=True, database=None,
     suppress_health_check=list(HealthCheck),
 )
 
