@@ -15,6 +15,7 @@ from milestones.models import EfficacyReadout, Milestone, SafetyEvent
 from programs.api.base import ModelCleanMixin
 from programs.api.errors import Conflict
 from programs.api.fields import AssetKeyField, IndicationKeyField, SourceKeyField
+from programs.vocab import DatePrecision
 
 PRECISION_HELP = "Precision of the date: day, month, quarter, half, year or unknown (date is the period's first day)."
 COMMON_RO = ["version", "created_at", "updated_at"]
@@ -41,6 +42,10 @@ class MilestoneSerializer(HistoryUserMixin, ModelCleanMixin, serializers.ModelSe
     asset = AssetKeyField(help_text="Asset: id or any designation (read as its code).")
     source = SourceKeyField(help_text="Source: id or URL (read as URL).")
     indication = IndicationKeyField(required=False, allow_null=True, help_text="Indication: id or name.")
+    planned_precision = serializers.ChoiceField(
+        choices=DatePrecision.choices, allow_blank=True, read_only=True,
+        help_text="Precision of planned_date (the plan as first announced); empty when never planned.",
+    )
 
     class Meta:
         model = Milestone

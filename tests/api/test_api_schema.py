@@ -19,7 +19,7 @@ def test_it_serves_a_valid_openapi_3_schema(client: Client) -> None:
     assert {"400", "401", "403"} <= set(asset_list["responses"])
     patch = schema["paths"]["/api/v1/assets/{id}/"]["patch"]
     assert "412" in patch["responses"] and any(p["name"] == "If-Match" for p in patch["parameters"])
-    assert "EGFR-ERBB3" in str(schema["components"]["schemas"]["Asset"])  # fields are described
+    assert "Drug-to-antibody ratio" in str(schema["components"]["schemas"]["Asset"])  # fields are described
     assert "enum" in str(schema["components"]["schemas"]["PhaseEnum"])
 
 
