@@ -110,9 +110,13 @@ def floor_rows() -> bytes:
     by: dict[str, dict[int, list[object]]] = {k: {i: [] for i in ids} for k in ("d", "t", "p", "m")}
     for d in AssetDesignation.objects.filter(asset_id__in=ids).values("asset_id", "name", "kind"):
         by["d"][d.pop("asset_id")].append(d)
-    for t in AssetTarget.objects.filter(asset_id__in=ids).values("asset_id", "position", "target__symbol", "target__name"):
+    for t in AssetTarget.objects.filter(asset_id__in=ids).values(
+        "asset_id", "position", "target__symbol", "target__name"
+    ):
         by["t"][t.pop("asset_id")].append(t)
-    for p in AssetPayload.objects.filter(asset_id__in=ids).values("asset_id", "position", "payload__name", "payload__payload_class"):
+    for p in AssetPayload.objects.filter(asset_id__in=ids).values(
+        "asset_id", "position", "payload__name", "payload__payload_class"
+    ):
         by["p"][p.pop("asset_id")].append(p)
     for m in Milestone.objects.filter(asset_id__in=ids).order_by("-date").values(
         "asset_id", "id", "kind", "agency", "phase", "status", "date", "date_precision"

@@ -10,8 +10,16 @@ import django_filters
 from django.db.models import QuerySet
 
 from milestones.models import EfficacyReadout, Milestone, SafetyEvent
-from milestones.vocab import Agency, Assessment, EfficacyUnit, Endpoint, GradeBand, MilestoneKind, MilestoneStatus
-from milestones.vocab import SafetyCategory
+from milestones.vocab import (
+    Agency,
+    Assessment,
+    EfficacyUnit,
+    Endpoint,
+    GradeBand,
+    MilestoneKind,
+    MilestoneStatus,
+    SafetyCategory,
+)
 from programs.filters.common import asset_q, pair_q, target_q
 from programs.vocab import Phase
 

@@ -64,7 +64,8 @@ class MilestoneSerializer(HistoryUserMixin, ModelCleanMixin, serializers.ModelSe
         }
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        current = {f: getattr(self.instance, f) for f in ("asset", "kind", "agency", "phase", "date")} if self.instance else {}
+        keys = ("asset", "kind", "agency", "phase", "date")
+        current = {f: getattr(self.instance, f) for f in keys} if self.instance else {}
         merged = {**{"agency": "", "phase": "", "date": None}, **current, **attrs}
         if merged.get("asset") is not None and merged.get("kind"):
             dup = (

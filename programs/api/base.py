@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from programs.api.errors import ErrorSerializer, PreconditionFailed
 from programs.api.pagination import CodeCursorPagination, IdCursorPagination, StandardPagination
 
+
 class RolePermissions(permissions.DjangoModelPermissions):
     """Viewers read, editors write: ``programs.view_asset`` to read, ``add``/``change``/``delete`` to write.
 

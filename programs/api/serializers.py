@@ -163,7 +163,8 @@ class AssetSerializer(ModelCleanMixin, serializers.ModelSerializer):
         read_only=True, help_text="First IND clearance / CTA approval per agency: {\"FDA\": \"2025-03-14\"}."
     )
     dar = serializers.DecimalField(
-        max_digits=5, decimal_places=2, required=False, allow_null=True, min_value=Decimal("0.01"), max_value=Decimal("20"),
+        max_digits=5, decimal_places=2, required=False, allow_null=True,
+        min_value=Decimal("0.01"), max_value=Decimal("20"),
         help_text="Drug-to-antibody ratio (dimensionless), > 0 and <= 20.",
     )
     # write-only inputs
@@ -249,7 +250,9 @@ class AssetSerializer(ModelCleanMixin, serializers.ModelSerializer):
             key = normalize_name(name)
             if not key:
                 raise serializers.ValidationError({"designation_names": f"{name!r} is not a usable name."})
-            clash = AssetDesignation.objects.filter(normalized=key).exclude(asset_id=own).select_related("asset").first()
+            clash = (
+                AssetDesignation.objects.filter(normalized=key).exclude(asset_id=own).select_related("asset").first()
+            )
             if clash is not None:
                 raise Conflict(f"{name!r} already names asset {clash.asset.code} (id {clash.asset_id}).")
         return super().validate(attrs)
@@ -322,14 +325,18 @@ class DealPartySerializer(serializers.Serializer):
 
 class DealTermsOut(serializers.Serializer):
     currency = serializers.CharField(help_text="ISO 4217 code.")
-    upfront = serializers.DecimalField(max_digits=14, decimal_places=3, allow_null=True, help_text="Millions of currency.")
+    upfront = serializers.DecimalField(
+        max_digits=14, decimal_places=3, allow_null=True, help_text="Millions of currency."
+    )
     milestones = serializers.DecimalField(
         max_digits=14, decimal_places=3, allow_null=True, help_text="Millions of currency."
     )
     total_value = serializers.DecimalField(
         max_digits=14, decimal_places=3, allow_null=True, help_text="Millions of currency."
     )
-    equity = serializers.DecimalField(max_digits=14, decimal_places=3, allow_null=True, help_text="Millions of currency.")
+    equity = serializers.DecimalField(
+        max_digits=14, decimal_places=3, allow_null=True, help_text="Millions of currency."
+    )
     usd_per_unit = serializers.DecimalField(max_digits=12, decimal_places=6, help_text="US dollars per unit.")
     royalty_terms = serializers.CharField()
     stands = serializers.BooleanField(help_text="The figure that stands when sources disagree.")

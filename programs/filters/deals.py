@@ -25,7 +25,9 @@ class DealFilterSet(django_filters.FilterSet):
     pair = django_filters.CharFilter(method="filter_pair", label="Target pair, e.g. EGFR-ERBB3")
     kind = django_filters.MultipleChoiceFilter(choices=DealKind.choices)
     territory = django_filters.CharFilter(lookup_expr="icontains", label="Part of the territory text")
-    year_min = django_filters.NumberFilter(field_name="announced_on__year", lookup_expr="gte", label="Announced from year")
+    year_min = django_filters.NumberFilter(
+        field_name="announced_on__year", lookup_expr="gte", label="Announced from year"
+    )
     year_max = django_filters.NumberFilter(field_name="announced_on__year", lookup_expr="lte", label="Announced to year")
     value_min = django_filters.NumberFilter(method="filter_value", label="Standing total value >= (millions USD)")
     value_max = django_filters.NumberFilter(method="filter_value", label="Standing total value <= (millions USD)")

@@ -77,7 +77,9 @@ def test_it_rejects_malformed_query_parameters_with_400(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/api/v1/assets/?q=a%00b", "/api/v1/milestones/?asset=%00", "/api/v1/assets/?cursor=zz"])
+@pytest.mark.parametrize(
+    "url", ["/api/v1/assets/?q=a%00b", "/api/v1/milestones/?asset=%00", "/api/v1/assets/?cursor=zz"]
+)
 def test_it_never_fails_with_500_on_odd_input(client_for: Callable[[str | None], APIClient], url: str) -> None:
     response = client_for("viewer").get(url)
     assert response.status_code < 500

@@ -63,7 +63,9 @@ def test_it_lets_each_role_do_what_its_role_allows(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
-def test_it_serves_derived_statistics_read_only(client_for: Callable[[str | None], APIClient], role: str | None) -> None:
+def test_it_serves_derived_statistics_read_only(
+    client_for: Callable[[str | None], APIClient], role: str | None
+) -> None:
     asset = AssetFactory()
     client = client_for(role)
     get = client.get("/api/v1/statistics/assets/")

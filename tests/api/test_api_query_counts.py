@@ -23,7 +23,7 @@ from tests.factories import (
 
 
 def _grow(n: int) -> None:
-    for i in range(n):
+    for _ in range(n):
         milestone = MilestoneFactory(date=None, date_precision="unknown", kind="phase_started", phase="phase1")
         asset = milestone.asset
         AssetTargetFactory(asset=asset, position=1)

@@ -43,7 +43,7 @@ def test_it_never_errors_nor_breaks_the_schema(role_tokens: dict[str, str]) -> N
             try:
                 case.validate_response(response, checks=(not_a_server_error, response_schema_conformance))
             except AssertionError as exc:
-                failures.append(f"{operation.verbose_name}: {exc}\n{case.as_curl_command()}")
+                failures.append(f"{case.operation.verbose_name}: {exc}\n{case.as_curl_command()}")
                 raise
 
         try:
