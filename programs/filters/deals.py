@@ -28,7 +28,9 @@ class DealFilterSet(django_filters.FilterSet):
     year_min = django_filters.NumberFilter(
         field_name="announced_on__year", lookup_expr="gte", label="Announced from year"
     )
-    year_max = django_filters.NumberFilter(field_name="announced_on__year", lookup_expr="lte", label="Announced to year")
+    year_max = django_filters.NumberFilter(
+        field_name="announced_on__year", lookup_expr="lte", label="Announced to year"
+    )
     value_min = django_filters.NumberFilter(method="filter_value", label="Standing total value >= (millions USD)")
     value_max = django_filters.NumberFilter(method="filter_value", label="Standing total value <= (millions USD)")
     status = django_filters.ChoiceFilter(choices=DealStatus.choices)
