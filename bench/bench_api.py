@@ -30,6 +30,7 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from knox.models import AuthToken  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
@@ -147,6 +148,9 @@ def main() -> None:
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     seed(args.assets)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh planner statistics after the bulk load
     groups = ensure_roles()
     user, _ = get_user_model().objects.get_or_create(username="bench-editor")
     user.groups.set([groups[EDITOR]])
