@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    # Lead: fold into the API urls (namespace "api") at merge.
-    path("api/v1/", include(("programs.api.export_urls", "api"), namespace="api")),
+    path("api/v1/", include("adctrack.api_urls", namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include("programs.urls")),
     path("", include("milestones.urls")),
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from programs import views
+from programs.views import tokens
 from programs.views.edit import imports, records
 
 app_name = "programs"
@@ -42,4 +43,7 @@ urlpatterns = [
     path("deals/<int:pk>/", views.deal_detail, name="deal_detail"),
     path("exports/<int:pk>/", views.export_status, name="export_status"),
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+    path("account/tokens/", tokens.token_list, name="token_list"),
+    path("account/tokens/add/", tokens.token_add, name="token_add"),
+    path("account/tokens/<str:token_key>/delete/", tokens.token_delete, name="token_delete"),
 ]

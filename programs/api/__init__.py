@@ -1,1 +1,1 @@
-"""The REST API (/api/v1/)."""
+"""REST API of the programmes app (``/api/v1/``): serializers, viewsets and shared API machinery."""

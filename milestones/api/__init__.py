@@ -1,0 +1,1 @@
+"""REST API of the milestones app: milestones, safety events, efficacy readouts."""
