@@ -8,3 +8,6 @@ class ProgramsConfig(AppConfig):
 
     name = "programs"
     verbose_name = "Programmes"
+
+    def ready(self) -> None:
+        from programs import signals  # noqa: F401  (connects the receivers)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("targets/<slug:slug>/", views.target_detail, name="target_detail"),
     path("deals/", views.deal_list, name="deal_list"),
     path("deals/<int:pk>/", views.deal_detail, name="deal_detail"),
+    path("jobs/", views.jobrun_list, name="jobrun_list"),
 ]

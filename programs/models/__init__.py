@@ -7,10 +7,11 @@ from programs.models.companies import Company, CompanyAlias, Platform
 from programs.models.deals import Deal, DealParty, DealTerms
 from programs.models.payloads import Payload
 from programs.models.sources import Source
+from programs.models.stats import JobRun, JobStatus, Statistic, StatisticGroup, StatisticSnapshot
 from programs.models.targets import Target, TargetAlias, TargetPair
 
 __all__ = [
     "Asset", "AssetDesignation", "AssetPayload", "AssetTarget", "Company", "CompanyAlias", "Deal",
-    "DealParty", "DealTerms", "Indication", "Payload", "Platform", "Source", "Target", "TargetAlias",
-    "TargetPair",
+    "DealParty", "DealTerms", "Indication", "JobRun", "JobStatus", "Payload", "Platform", "Source", "Statistic",
+    "StatisticGroup", "StatisticSnapshot", "Target", "TargetAlias", "TargetPair",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from programs.views.dashboard import home, jobrun_list
 from programs.views.pages import (
     asset_detail,
     asset_list,
@@ -9,12 +10,11 @@ from programs.views.pages import (
     company_list,
     deal_detail,
     deal_list,
-    home,
     target_detail,
     target_list,
 )
 
 __all__ = [
     "asset_detail", "asset_list", "company_detail", "company_list", "deal_detail", "deal_list", "home",
-    "target_detail", "target_list",
+    "jobrun_list", "target_detail", "target_list",
 ]
