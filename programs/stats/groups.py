@@ -103,7 +103,8 @@ def ind_to_dosing() -> list[Row]:
     n = qs.count()
     if n == 0:
         return [("median_days", 0.0, 0, {"empty": True})]
-    middle = list(qs.order_by("ind_to_dosing_days").values_list("ind_to_dosing_days", flat=True)[(n - 1) // 2: n // 2 + 1])
+    ordered = qs.order_by("ind_to_dosing_days").values_list("ind_to_dosing_days", flat=True)
+    middle = list(ordered[(n - 1) // 2: n // 2 + 1])
     return [("median_days", sum(middle) / len(middle), n, {})]
 
 
