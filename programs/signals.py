@@ -67,11 +67,13 @@ for _model in (Asset, *_ASSET_CHILDREN, *_OTHERS):
 def deal_assets_changed(sender: type[Model], instance: Model, action: str, reverse: bool,
                         pk_set: set[int] | None, **kwargs: Any) -> None:
     """A deal gained or lost assets: those assets' search text and the deal groups change."""
-    if action not in ("post_add", "post_remove", "post_clear"):
+    if action not in ("post_add", "post_remove", "pre_clear"):
         return
     services.stats_changed(MODEL_GROUPS["programs.deal"])
     if reverse:  # asset.deals.add(...)
         services.asset_changed(instance.pk, ())
         return
-    for asset_id in pk_set or ():
+    # pre_clear has no pk_set: the deal's assets are still linked, so read them.
+    asset_ids = pk_set if action != "pre_clear" else _asset_ids_of_deal(instance.pk)
+    for asset_id in asset_ids or ():
         services.asset_changed(asset_id, ())
