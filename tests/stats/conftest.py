@@ -11,3 +11,10 @@ from programs.stats.compute import recompute_all
 def demo_stats(demo_data: None) -> None:
     """The demo data set with every statistics group computed (as the nightly job leaves it)."""
     recompute_all()
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings) -> None:  # type: ignore[no-untyped-def]
+    """Pages render without a collectstatic manifest (DEBUG is off in tests)."""
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
