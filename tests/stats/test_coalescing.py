@@ -58,7 +58,9 @@ def test_it_enqueues_once_for_1000_edits_in_separate_transactions_before_the_tas
     assert StatisticGroup.objects.get(group="inds_per_agency_year").is_stale
 
 
-def test_it_enqueues_again_after_the_task_cleared_the_flag(demo_stats: None, django_capture_on_commit_callbacks) -> None:
+def test_it_enqueues_again_after_the_task_cleared_the_flag(
+    demo_stats: None, django_capture_on_commit_callbacks
+) -> None:
     asset = Asset.objects.get(code="JSKN021")
     with mock.patch.object(recompute_asset, "apply_async") as asset_task:
         with django_capture_on_commit_callbacks(execute=True):

@@ -45,7 +45,8 @@ def test_it_shows_ild_points_with_their_sources_and_the_caveat(demo_stats: None,
     client.force_login(viewer)
     html = client.get("/").content.decode()
     assert "Cross-trial caveat" in html
-    assert html.count('<a href="https://www.vcbeat.top/news/adc-safety-site-specific-bispecific-prodrug-2025"><circle') == 3
+    vcbeat = "https://www.vcbeat.top/news/adc-safety-site-specific-bispecific-prodrug-2025"
+    assert html.count(f'<a href="{vcbeat}"><circle') == 3
     assert "68.43 %" in html and "T-DXd" in html
 
 

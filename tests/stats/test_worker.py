@@ -97,7 +97,8 @@ def broker_down() -> Iterator[None]:
     celery_app.amqp._producer_pool = None
     try:
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(celery_app, "connection_for_write", lambda url=None, **kw: real(url="redis://127.0.0.1:1/0", **kw))
+            mp.setattr(celery_app, "connection_for_write",
+                       lambda url=None, **kw: real(url="redis://127.0.0.1:1/0", **kw))
             yield
     finally:
         celery_app._pool, celery_app.amqp._producer_pool = saved_pool, saved_producers
