@@ -38,8 +38,10 @@ def recompute_group(group: str) -> int:
         state.dirty_since = None
         rows = compute()
         now = timezone.now()
-        objs = [Statistic(group=group, key=k[:200], value=float(v), records=n, meta=meta, computed_at=now)
-                for k, v, n, meta in rows]
+        # One row per key (the upsert cannot touch a row twice); a group function never repeats a key.
+        unique = {k[:200]: (v, n, meta) for k, v, n, meta in rows}
+        objs = [Statistic(group=group, key=k, value=float(v), records=n, meta=meta, computed_at=now)
+                for k, (v, n, meta) in unique.items()]
         Statistic.objects.bulk_create(
             objs, update_conflicts=True, unique_fields=["group", "key"],
             update_fields=["value", "records", "meta", "computed_at"],

@@ -141,10 +141,12 @@ def ild_points() -> list[Row]:
         "asset__asset_payloads__payload__payload_class",
     ).order_by()
     out: list[Row] = []
+    seen: set[str] = set()
     for r in rows:
         cls = r["asset__asset_payloads__payload__payload_class"]
-        if cls is None:
+        if cls is None or f"{cls}|{r['id']}" in seen:  # two payloads of one class: one point
             continue
+        seen.add(f"{cls}|{r['id']}")
         meta = {"asset": r["asset__code"], "slug": r["asset__slug"], "url": r["source__url"],
                 "title": r["source__title"], "payload_class": cls}
         out.append((f"{cls}|{r['id']}", float(r["incidence_percent"]), 1, meta))
