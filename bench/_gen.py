@@ -86,7 +86,9 @@ def generate(n_assets: int = 100_000, milestones_per_asset: int = 10, seed: int 
             cur.execute("CREATE TEMP TABLE bench_pair (asset_id bigint, pair_id bigint)")
             buf = io.StringIO("".join(f"{a}\t{p.pk}\n" for a, p in pair_of))
             cur.copy_expert("COPY bench_pair FROM STDIN", buf)
-            cur.execute("UPDATE programs_asset a SET target_pair_id = b.pair_id FROM bench_pair b WHERE a.id = b.asset_id")
+            cur.execute(
+                "UPDATE programs_asset a SET target_pair_id = b.pair_id FROM bench_pair b WHERE a.id = b.asset_id"
+            )
             cur.execute("DROP TABLE bench_pair")
         _milestones(rng, assets, plan, milestones_per_asset, src.pk, now)
         SafetyEvent.objects.bulk_create([

@@ -34,7 +34,8 @@ HAND_SQL = {
     "conjugation_by_phase": "SELECT highest_phase, conjugation_method, count(*) FROM programs_asset GROUP BY 1, 2",
     "site_specific_share": "SELECT count(*), count(*) FILTER (WHERE conjugation_method IN "
                            "('site_cysteine','site_glycan','site_nnaa','site_other')) FROM programs_asset "
-                           "WHERE highest_phase IN ('phase1','phase1_2','phase2','phase2_3','phase3','filed','approved')",
+                           "WHERE highest_phase IN "
+                           "('phase1','phase1_2','phase2','phase2_3','phase3','filed','approved')",
     "payload_class": "SELECT p.payload_class, count(DISTINCT ap.asset_id) FROM programs_assetpayload ap "
                      "JOIN programs_payload p ON p.id = ap.payload_id GROUP BY 1",
     "originator_country": "SELECT c.country, count(*) FROM programs_asset a JOIN programs_company c "
