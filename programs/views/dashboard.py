@@ -27,7 +27,7 @@ from programs.stats.groups import GROUPS
 from programs.vocab import AntibodyFormat, ConjugationMethod, DealKind, PayloadClass, Phase
 
 BAR_SPACE = 340.0  # SVG units for the longest bar
-ROW = 22
+ROW = 24
 
 
 def _label(choices: Any, value: str) -> str:
