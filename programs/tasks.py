@@ -7,6 +7,7 @@ database error retries with exponential backoff.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import traceback
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ RETRY = {
     "acks_late": True,
 }
 SWEEP_BATCH = 1000
+JOB_RUNS_KEPT_DAYS = 30
 
 #: Derived field -> statistics groups that read it.
 FIELD_GROUPS: dict[str, tuple[str, ...]] = {
@@ -99,9 +101,13 @@ def recompute_stats(self: Task, groups: list[str]) -> int:
 
 @shared_task(bind=True, name="programs.recompute_all_stats", **RETRY)
 def recompute_all_stats(self: Task) -> int:
-    """Every statistics group from scratch (beat, nightly; ``manage.py recompute_stats``)."""
+    """Every statistics group from scratch (beat, nightly; ``manage.py recompute_stats``).
+
+    Also prunes job records older than ``JOB_RUNS_KEPT_DAYS`` (the sweeper alone adds 1,440 a day).
+    """
     with job_run(self, []) as run:
         run.rows = recompute_all()
+        JobRun.objects.filter(started_at__lt=timezone.now() - dt.timedelta(days=JOB_RUNS_KEPT_DAYS)).delete()
     return run.rows
 
 

@@ -58,3 +58,15 @@ def test_it_recomputes_by_hand(demo_data: None) -> None:
     call_command("recompute_stats", "--assets", verbosity=0)
     assert Statistic.objects.filter(group="highest_phase").count() == 5
     assert JobRun.objects.filter(task_name="programs.recompute_assets").exists()
+
+
+def test_it_prunes_old_job_runs_nightly(db: None) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    old = JobRun.objects.create(task_name="programs.sweep_dirty", started_at=timezone.now() - dt.timedelta(days=31))
+    recent = JobRun.objects.create(task_name="programs.sweep_dirty", started_at=timezone.now() - dt.timedelta(days=2))
+    recompute_all_stats.apply()
+    assert not JobRun.objects.filter(pk=old.pk).exists()
+    assert JobRun.objects.filter(pk=recent.pk).exists()
