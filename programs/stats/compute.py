@@ -44,16 +44,17 @@ def recompute_group(group: str) -> int:
                 for k, (v, n, meta) in unique.items()]
         Statistic.objects.bulk_create(
             objs, update_conflicts=True, unique_fields=["group", "key"],
-            update_fields=["value", "records", "meta", "computed_at"],
+            update_fields=["value", "records", "meta", "computed_at"], batch_size=5000,
         )
-        keys = [o.key for o in objs]
-        Statistic.objects.filter(group=group).exclude(key__in=keys).delete()
+        # Every row written above carries ``now``: older rows are keys that disappeared. (Cheaper than
+        # NOT IN (...) with thousands of keys.)
+        Statistic.objects.filter(group=group, computed_at__lt=now).delete()
         today = timezone.localdate()
+        StatisticSnapshot.objects.filter(date=today, group=group).delete()
         StatisticSnapshot.objects.bulk_create(
             [StatisticSnapshot(date=today, group=group, key=o.key, value=o.value, records=o.records) for o in objs],
-            update_conflicts=True, unique_fields=["date", "group", "key"], update_fields=["value", "records"],
+            batch_size=5000,
         )
-        StatisticSnapshot.objects.filter(date=today, group=group).exclude(key__in=keys).delete()
         state.computed_at = started
         state.save(update_fields=["dirty", "dirty_since", "computed_at"])
     return len(objs)

@@ -28,6 +28,7 @@ from programs.vocab import AntibodyFormat, ConjugationMethod, DealKind, PayloadC
 
 BAR_SPACE = 340.0  # SVG units for the longest bar
 ROW = 24
+ILD_POINTS = 300
 
 
 def _label(choices: Any, value: str) -> str:
@@ -60,10 +61,12 @@ def _rows(stats: dict[str, list[Statistic]], group: str) -> list[Statistic]:
 
 
 def dashboard_context() -> dict[str, Any]:
-    """Everything the dashboard shows, from three queries."""
+    """Everything the dashboard shows, from four queries."""
     stats: dict[str, list[Statistic]] = defaultdict(list)
-    for s in Statistic.objects.filter(group__in=list(GROUPS)).order_by("group", "key"):
+    for s in Statistic.objects.filter(group__in=[g for g in GROUPS if g != "ild_points"]).order_by("group", "key"):
         stats[s.group].append(s)
+    # One dot per reported figure, capped so a large database does not draw thousands of dots.
+    stats["ild_points"] = list(Statistic.objects.filter(group="ild_points").order_by("-records", "key")[:ILD_POINTS])
     states = {g.group: g for g in StatisticGroup.objects.all()}
 
     phase_count = {s.key: s for s in _rows(stats, "highest_phase")}
