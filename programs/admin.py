@@ -17,9 +17,12 @@ from programs.models import (
     DealParty,
     DealTerms,
     Indication,
+    JobRun,
     Payload,
     Platform,
     Source,
+    Statistic,
+    StatisticGroup,
     Target,
     TargetAlias,
     TargetPair,
@@ -177,3 +180,35 @@ class DealAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["assets", "source", "platform"]
     inlines = [DealPartyInline, DealTermsInline]
     date_hierarchy = "announced_on"
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    """Celery job records: read-only, for admins."""
+
+    list_display = ["task_name", "status", "started_at", "finished_at", "rows", "args"]
+    list_filter = ["status", "task_name"]
+    search_fields = ["task_name", "task_id", "error"]
+    readonly_fields = [f.name for f in JobRun._meta.fields]
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Statistic)
+class StatisticAdmin(admin.ModelAdmin):
+    list_display = ["group", "key", "value", "records", "computed_at"]
+    list_filter = ["group"]
+    search_fields = ["key"]
+    readonly_fields = ["group", "key", "value", "records", "meta", "computed_at"]
+
+
+@admin.register(StatisticGroup)
+class StatisticGroupAdmin(admin.ModelAdmin):
+    list_display = ["group", "dirty", "dirty_since", "last_edit_at", "computed_at"]
+    list_filter = ["dirty"]
+    readonly_fields = ["group", "dirty", "dirty_since", "last_edit_at", "computed_at"]

@@ -13,3 +13,4 @@ class ProgramsConfig(AppConfig):
         from programs import data_version
 
         data_version.connect()
+        from programs import signals  # noqa: F401  (connects the receivers)

@@ -53,6 +53,17 @@ def derive(asset: Asset, milestones: list[Milestone]) -> dict[str, object]:
     for m in dated + undated:
         if m.kind in (MilestoneKind.IND_CLEARED, MilestoneKind.CTA_APPROVED) and m.agency:
             first_ind.setdefault(m.agency, m.date.isoformat() if m.date else None)
+    by_agency: dict[str, str] = {}
+    by_indication: dict[str, str] = {}
+    for m in occurred:
+        phase = milestone_phase(m)
+        if not phase:
+            continue
+        for table, key in ((by_agency, m.agency), (by_indication, str(m.indication_id or ""))):
+            if key and Phase.rank(phase) > Phase.rank(table.get(key)):
+                table[key] = phase
+    today = timezone.localdate()
+    overdue = sum(1 for m in milestones if m.is_overdue(today))
     dosed = [m.date for m in dated if m.kind == MilestoneKind.FIRST_PATIENT_DOSED]
     dosed_on: dt.date | None = dosed[0] if dosed else None
     first_ind_date = min((dt.date.fromisoformat(d) for d in first_ind.values() if d), default=None)
@@ -71,6 +82,9 @@ def derive(asset: Asset, milestones: list[Milestone]) -> dict[str, object]:
         "latest_milestone_id": latest.pk if latest else None,
         "latest_event_date": latest.date if latest else None,
         "first_ind": first_ind,
+        "phase_by_agency": by_agency,
+        "phase_by_indication": by_indication,
+        "overdue_planned": overdue,
         "first_dosed_on": dosed_on,
         "ind_to_dosing_days": (dosed_on - first_ind_date).days if dosed_on and first_ind_date else None,
     }
@@ -96,15 +110,31 @@ def target_pair_for(asset: Asset) -> TargetPair | None:
     return TargetPair.for_targets(arms[0].target, arms[1].target)
 
 
+DERIVED_STAT_FIELDS = ("highest_phase", "current_phase", "target_pair_id", "ind_to_dosing_days")
+
+
 @transaction.atomic
 def recompute_asset(asset_id: int) -> bool:
     """Recompute one asset's derived facts; returns False when the asset no longer exists."""
-    asset = Asset.objects.select_related("originator").filter(pk=asset_id).first()
+    return recompute_asset_changes(asset_id) is not None
+
+
+@transaction.atomic
+def recompute_asset_changes(asset_id: int) -> set[str] | None:
+    """Recompute one asset under a row lock; the derived fields statistics read that changed.
+
+    The row lock (``select_for_update``; a no-op on SQLite, which serialises writers anyway) makes two
+    workers recomputing the same asset take turns, and both write the same values. The dirty flag is
+    cleared inside the same transaction: an edit committed meanwhile waits on the lock, then finds the
+    flag clear and enqueues another run. Returns None when the asset no longer exists.
+    """
+    asset = Asset.objects.select_for_update(of=("self",)).select_related("originator").filter(pk=asset_id).first()
     if asset is None:
-        return False
+        return None
     milestones = list(Milestone.objects.filter(asset_id=asset_id))
     values = derive(asset, milestones)
     pair = target_pair_for(asset)
+    before = {f: getattr(asset, f) for f in DERIVED_STAT_FIELDS}
     Asset.objects.filter(pk=asset_id).update(
         **values,
         target_pair=pair,
@@ -112,4 +142,5 @@ def recompute_asset(asset_id: int) -> bool:
         derived_at=timezone.now(),
         derived_dirty=False,
     )
-    return True
+    after = {**values, "target_pair_id": pair.pk if pair else None}
+    return {f for f in DERIVED_STAT_FIELDS if before[f] != after[f]}

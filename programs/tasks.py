@@ -1,11 +1,132 @@
-"""Celery tasks of the programmes app."""
+"""Celery tasks: derived facts and statistics, and background XLSX exports. Every run is recorded in ``JobRun``.
+
+All tasks are idempotent (they recompute from the data, never increment) and run with
+``acks_late`` (settings), so a task lost with its worker is delivered again and does no harm. A
+database error retries with exponential backoff.
+"""
 
 from __future__ import annotations
 
-from celery import shared_task
+import datetime as dt
+import logging
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from celery import Task, shared_task
+from django.db import DatabaseError
 from django.utils import timezone
 
-from programs.models import ExportLog
+from programs.derived import recompute_asset_changes
+from programs.models import Asset, ExportLog, JobRun, JobStatus, StatisticGroup
+from programs.stats.compute import recompute_all, recompute_groups
+
+log = logging.getLogger(__name__)
+
+RETRY = {
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "acks_late": True,
+}
+SWEEP_BATCH = 1000
+JOB_RUNS_KEPT_DAYS = 30
+
+#: Derived field -> statistics groups that read it.
+FIELD_GROUPS: dict[str, tuple[str, ...]] = {
+    "highest_phase": ("highest_phase", "conjugation_by_phase", "site_specific_share"),
+    "current_phase": (),
+    "target_pair_id": ("target_pair",),
+    "ind_to_dosing_days": ("ind_to_dosing",),
+}
+
+
+class _Run:
+    rows = 0
+
+
+@contextmanager
+def job_run(task: Task, args: list[Any]) -> Iterator[_Run]:
+    """Record one run of ``task``: a row at start, updated at the end with status, error and rows."""
+    run = _Run()
+    record = JobRun.objects.create(task_name=task.name, task_id=task.request.id or "", args=args)
+    try:
+        yield run
+    except Exception as exc:
+        will_retry = isinstance(exc, DatabaseError) and task.request.retries < RETRY["max_retries"]
+        JobRun.objects.filter(pk=record.pk).update(
+            finished_at=timezone.now(), status=JobStatus.RETRY if will_retry else JobStatus.FAILURE,
+            error="".join(traceback.format_exception(exc))[-4000:], rows=run.rows,
+        )
+        raise
+    JobRun.objects.filter(pk=record.pk).update(finished_at=timezone.now(), status=JobStatus.SUCCESS, rows=run.rows)
+
+
+def _recompute_one(asset_id: int) -> int:
+    from programs.services import stats_changed
+
+    changed = recompute_asset_changes(asset_id)
+    if changed:
+        stats_changed(g for field in changed for g in FIELD_GROUPS[field])
+    return 0 if changed is None else 1
+
+
+@shared_task(bind=True, name="programs.recompute_asset", **RETRY)
+def recompute_asset(self: Task, asset_id: int) -> int:
+    """Recompute one asset's derived facts, then queue the statistics groups whose inputs changed."""
+    with job_run(self, [asset_id]) as run:
+        run.rows = _recompute_one(asset_id)
+    return run.rows
+
+
+@shared_task(bind=True, name="programs.recompute_assets", **RETRY)
+def recompute_assets(self: Task, asset_ids: list[int]) -> int:
+    """Recompute a batch of assets (the sweeper's unit of work)."""
+    with job_run(self, [len(asset_ids)]) as run:
+        for asset_id in asset_ids:
+            run.rows += _recompute_one(asset_id)
+    return run.rows
+
+
+@shared_task(bind=True, name="programs.recompute_stats", **RETRY)
+def recompute_stats(self: Task, groups: list[str]) -> int:
+    """Recompute the named statistics groups, one transaction each."""
+    with job_run(self, [sorted(groups)]) as run:
+        run.rows = recompute_groups(groups)
+    return run.rows
+
+
+@shared_task(bind=True, name="programs.recompute_all_stats", **RETRY)
+def recompute_all_stats(self: Task) -> int:
+    """Every statistics group from scratch (beat, nightly; ``manage.py recompute_stats``).
+
+    Also prunes job records older than ``JOB_RUNS_KEPT_DAYS`` (the sweeper alone adds 1,440 a day).
+    """
+    with job_run(self, []) as run:
+        run.rows = recompute_all()
+        JobRun.objects.filter(started_at__lt=timezone.now() - dt.timedelta(days=JOB_RUNS_KEPT_DAYS)).delete()
+    return run.rows
+
+
+@shared_task(bind=True, name="programs.sweep_dirty", **RETRY)
+def sweep_dirty(self: Task) -> int:
+    """Queue whatever is still dirty: assets and groups whose enqueue failed (broker down) or was lost.
+
+    Runs every minute under beat. Duplicates with a task already queued are harmless (idempotent).
+    """
+    from programs.services import send
+
+    with job_run(self, []) as run:
+        ids = list(Asset.objects.filter(derived_dirty=True).order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH])
+        if ids and send(recompute_assets, ids):
+            run.rows += len(ids)
+        groups = list(StatisticGroup.objects.filter(dirty=True).values_list("group", flat=True))
+        if groups and send(recompute_stats, groups):
+            run.rows += len(groups)
+    return run.rows
 
 
 @shared_task(acks_late=True)

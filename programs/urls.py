@@ -46,4 +46,5 @@ urlpatterns = [
     path("account/tokens/", tokens.token_list, name="token_list"),
     path("account/tokens/add/", tokens.token_add, name="token_add"),
     path("account/tokens/<str:token_key>/delete/", tokens.token_delete, name="token_delete"),
+    path("jobs/", views.jobrun_list, name="jobrun_list"),
 ]

@@ -10,3 +10,21 @@ from django.core.management import call_command
 def demo_data(db: None) -> None:
     """The demo data set of shared/seeds, as `seed_demo` loads it."""
     call_command("seed_demo", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager_unless_worker(request: pytest.FixtureRequest) -> object:
+    """Tasks run in-process in every test but the ``worker`` ones, even when REDIS_URL is set.
+
+    Without this, a PostgreSQL + Redis run would send the tasks of ordinary tests to a broker no
+    worker listens on, and their effects would never appear.
+    """
+    from adctrack.celery_app import app
+
+    if request.node.get_closest_marker("worker"):
+        yield None
+        return
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield None
+    app.conf.task_always_eager = saved

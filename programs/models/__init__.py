@@ -8,10 +8,11 @@ from programs.models.deals import Deal, DealParty, DealTerms
 from programs.models.exports import ExportLog
 from programs.models.payloads import Payload
 from programs.models.sources import Source
+from programs.models.stats import JobRun, JobStatus, Statistic, StatisticGroup, StatisticSnapshot
 from programs.models.targets import Target, TargetAlias, TargetPair
 
 __all__ = [
     "Asset", "AssetDesignation", "AssetPayload", "AssetTarget", "Company", "CompanyAlias", "Deal",
-    "DealParty", "DealTerms", "ExportLog", "Indication", "Payload", "Platform", "Source", "Target", "TargetAlias",
-    "TargetPair",
+    "DealParty", "DealTerms", "ExportLog", "Indication", "JobRun", "JobStatus", "Payload", "Platform", "Source",
+    "Statistic", "StatisticGroup", "StatisticSnapshot", "Target", "TargetAlias", "TargetPair",
 ]

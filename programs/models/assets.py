@@ -98,6 +98,13 @@ class Asset(TrackedModel):
     )
     latest_event_date = models.DateField(null=True, blank=True, editable=False)
     first_ind = models.JSONField(default=dict, blank=True, editable=False, help_text="Agency -> ISO date.")
+    phase_by_agency = models.JSONField(default=dict, blank=True, editable=False, help_text="Agency -> highest phase.")
+    phase_by_indication = models.JSONField(
+        default=dict, blank=True, editable=False, help_text="Indication id -> highest phase."
+    )
+    overdue_planned = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Planned events whose whole period has passed."
+    )
     first_dosed_on = models.DateField(null=True, blank=True, editable=False)
     ind_to_dosing_days = models.IntegerField(null=True, blank=True, editable=False)
     derived_at = models.DateTimeField(null=True, blank=True, editable=False)

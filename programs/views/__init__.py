@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from programs.views.assets import asset_detail, asset_list
+from programs.views.dashboard import home, jobrun_list
 from programs.views.deals import deal_detail, deal_list
 from programs.views.directory import company_detail, company_list, target_detail, target_list
 from programs.views.exports import asset_export, deal_export, export_download, export_status
-from programs.views.pages import home
 
 __all__ = [
     "asset_export", "deal_export", "export_download", "export_status",
     "asset_detail", "asset_list", "company_detail", "company_list", "deal_detail", "deal_list", "home",
-    "target_detail", "target_list",
+    "jobrun_list", "target_detail", "target_list",
 ]

@@ -1,0 +1,79 @@
+"""Signal receivers: every edit that can change derived facts or statistics marks them dirty.
+
+Receivers only flip flags and register ``on_commit`` enqueues (``programs.services``); the derived
+writes themselves use ``QuerySet.update`` and ``bulk_create``, which send no signals, so nothing loops.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from milestones.models import EfficacyReadout, Milestone, SafetyEvent
+from programs import services
+from programs.models import (
+    Asset,
+    AssetPayload,
+    AssetTarget,
+    Company,
+    Deal,
+    DealParty,
+    DealTerms,
+    Payload,
+    Source,
+    Target,
+)
+from programs.stats.groups import MODEL_GROUPS
+
+_ASSET_CHILDREN = (Milestone, SafetyEvent, EfficacyReadout, AssetTarget, AssetPayload)
+_OTHERS = (Deal, DealTerms, DealParty, Company, Payload, Target, Source)
+
+
+def _groups(instance: Model) -> tuple[str, ...]:
+    return MODEL_GROUPS.get(instance._meta.label_lower, ())
+
+
+def _asset_ids_of_deal(deal_id: int | None) -> list[int]:
+    if deal_id is None:
+        return []
+    return list(Deal.assets.through.objects.filter(deal_id=deal_id).values_list("asset_id", flat=True))
+
+
+def _changed(sender: type[Model], instance: Model, created: bool = False, **kwargs: Any) -> None:
+    if kwargs.get("raw"):  # loaddata: no side effects
+        return
+    if isinstance(instance, Asset):
+        services.asset_changed(instance.pk, force=created)
+    elif isinstance(instance, _ASSET_CHILDREN):
+        services.asset_changed(instance.asset_id, _groups(instance))  # type: ignore[attr-defined]
+    else:
+        services.stats_changed(_groups(instance))
+        if isinstance(instance, (Deal, DealParty)):
+            # Parties' names are part of the assets' search text.
+            deal_id = instance.pk if isinstance(instance, Deal) else instance.deal_id
+            for asset_id in _asset_ids_of_deal(deal_id):
+                services.asset_changed(asset_id, ())
+
+
+for _model in (Asset, *_ASSET_CHILDREN, *_OTHERS):
+    post_save.connect(_changed, sender=_model, dispatch_uid=f"stats-save-{_model._meta.label_lower}")
+    post_delete.connect(_changed, sender=_model, dispatch_uid=f"stats-delete-{_model._meta.label_lower}")
+
+
+@receiver(m2m_changed, sender=Deal.assets.through, dispatch_uid="stats-deal-assets")
+def deal_assets_changed(sender: type[Model], instance: Model, action: str, reverse: bool,
+                        pk_set: set[int] | None, **kwargs: Any) -> None:
+    """A deal gained or lost assets: those assets' search text and the deal groups change."""
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    services.stats_changed(MODEL_GROUPS["programs.deal"])
+    if reverse:  # asset.deals.add(...)
+        services.asset_changed(instance.pk, ())
+        return
+    # pre_clear has no pk_set: the deal's assets are still linked, so read them.
+    asset_ids = pk_set if action != "pre_clear" else _asset_ids_of_deal(instance.pk)
+    for asset_id in asset_ids or ():
+        services.asset_changed(asset_id, ())

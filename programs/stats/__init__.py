@@ -1,0 +1,1 @@
+"""Pipeline statistics: what each group counts (``groups``), how it is written (``compute``)."""
