@@ -266,8 +266,10 @@ def test_it_gives_every_route_role_and_method_the_expected_status(demo_data: Non
                 checked += 1
                 allowed = expect(route, role, method)
                 if response.status_code not in allowed:
-                    failures.append(f"{method:6} {url:45} {role:9} -> {response.status_code}, expected {sorted(allowed)}"
-                                    f"  [{route.name}]")
+                    failures.append(
+                        f"{method:6} {url:45} {role:9} -> {response.status_code}, "
+                        f"expected {sorted(allowed)} [{route.name}]"
+                    )
     assert checked >= 5 * 5 * 5
     assert not failures, f"{len(failures)} of {checked} requests gave an unexpected status:\n" + "\n".join(failures)
 
