@@ -9,6 +9,7 @@ request type and as a ratio to /healthz (the floor, measured in the same run). E
 failed request.
 """
 
+# ruff: noqa: I001  (locust must be imported first: it monkey-patches with gevent)
 from __future__ import annotations
 
 import locust  # noqa: F401  (first: gevent monkey-patching must precede other imports)
