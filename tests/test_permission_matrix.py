@@ -191,7 +191,7 @@ def _fill(route: Route) -> dict[str, Any]:
         if kwarg in values:
             continue
         owner, _, field = kwarg.rpartition("_") if kwarg not in ("pk", "slug", "id") else ("", "", kwarg)
-        model = _model_for(owner or stem)
+        model = _model_for(owner) or _model_for(stem)
         if kwarg == "format":
             values[kwarg] = "json"
         elif kwarg == "history_id" and model is not None:
