@@ -61,13 +61,16 @@ def _manage(env: dict[str, str], *args: str) -> None:
 
 
 def main() -> int:
-    static_root = tempfile.mkdtemp(prefix="adctrack-static-")
+    reuse_static = os.environ.get("BENCH_STATIC_ROOT")  # a previous run's collected files: skips collectstatic
+    static_root = reuse_static or tempfile.mkdtemp(prefix="adctrack-static-")
     env = _env(static_root)
-    _manage(env, "migrate", "--noinput")
-    _manage(env, "seed_demo")
-    _manage(env, "create_demo_users")
-    _manage(env, "shell", "-c", BULK)
-    _manage(env, "collectstatic", "--noinput")
+    if not os.environ.get("BENCH_SKIP_SEED"):  # set on a re-run against an already seeded database
+        _manage(env, "migrate", "--noinput")
+        _manage(env, "seed_demo")
+        _manage(env, "create_demo_users")
+        _manage(env, "shell", "-c", BULK)
+    if not reuse_static:
+        _manage(env, "collectstatic", "--noinput")
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "adctrack.wsgi:application", "--config",
                                "gunicorn.conf.py", "--bind", f"127.0.0.1:{PORT}", "--access-logfile", "/dev/null"],
                               cwd=ROOT, env=env)

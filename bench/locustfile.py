@@ -106,6 +106,7 @@ class Analyst(HttpUser):
         data["mechanism"] = [f"load test edit {random.randint(0, 10**6)}"]
         data.pop("_addanother", None)
         data.pop("_continue", None)
+        _unsecure_cookies(self.client)  # rendering the form re-set the (Secure) CSRF cookie
         with self.client.post(url, data, name="edit save", headers={"Referer": url},
                               allow_redirects=False, catch_response=True) as response:
             if response.status_code != 302:
