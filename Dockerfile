@@ -12,4 +12,5 @@ RUN SECRET_KEY=build-only DEBUG=0 python manage.py collectstatic --noinput
 
 USER adctrack
 EXPOSE 8000
-CMD ["gunicorn", "adctrack.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+HEALTHCHECK --interval=30s --timeout=10s --retries=3 CMD ["python", "-m", "adctrack.healthcheck"]
+CMD ["gunicorn", "adctrack.wsgi:application", "--config", "gunicorn.conf.py"]

@@ -297,3 +297,66 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": _env("LOG_LEVEL", str, "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# === Production hardening and observability (issue 8; see docs/deploy.md) ========================
+# Kept in one block so it merges cleanly: it only appends to lists/dicts defined above.
+INSTALLED_APPS += ["adctrack"]  # security-event receivers, request-id Celery signals, backup/restore
+
+# RequestIdMiddleware first (its id and its request log cover everything below it); CSP right after
+# SecurityMiddleware; login required everywhere except views marked @login_not_required and /api/
+# (DRF answers 401/403 itself there).
+MIDDLEWARE.insert(0, "adctrack.middleware.RequestIdMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+if not any(name.endswith("LoginRequiredMiddleware") for name in MIDDLEWARE):
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "adctrack.middleware.LoginRequiredMiddleware",
+    )
+
+from csp.constants import NONE, SELF  # noqa: E402 - kept inside this block on purpose
+
+# No 'unsafe-inline' for scripts: every script is a static file (tests/security/test_csp.py checks
+# the templates). Inline *styles* stay allowed: htmx and the admin set style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the container health check speaks plain HTTP on loopback
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = _env("SESSION_COOKIE_AGE", int, 12 * 3600)
+
+LOG_FORMAT: str = _env("LOG_FORMAT", str, "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"Environment variable LOG_FORMAT is malformed: expected json or text: {LOG_FORMAT!r}")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "adctrack.request_id.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "adctrack.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},
+    },
+    "root": {"handlers": ["console"], "level": _env("LOG_LEVEL", str, "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "adctrack.security": {"level": "INFO"},
+        "adctrack.request": {"level": _env("REQUEST_LOG_LEVEL", str, "INFO")},
+    },
+}
+# === end of issue 8 block ========================================================================

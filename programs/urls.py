@@ -44,7 +44,7 @@ urlpatterns = [
     path("exports/<int:pk>/", views.export_status, name="export_status"),
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("account/tokens/", tokens.token_list, name="token_list"),
-    path("account/tokens/add/", tokens.token_add, name="token_add"),
-    path("account/tokens/<str:token_key>/delete/", tokens.token_delete, name="token_delete"),
+    path("account/tokens/create/", tokens.token_create, name="token_create"),
+    path("account/tokens/<str:token_key>/revoke/", tokens.token_revoke, name="token_revoke"),
     path("jobs/", views.jobrun_list, name="jobrun_list"),
 ]

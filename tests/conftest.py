@@ -28,3 +28,14 @@ def _celery_eager_unless_worker(request: pytest.FixtureRequest) -> object:
     app.conf.task_always_eager = True
     yield None
     app.conf.task_always_eager = saved
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings) -> None:  # type: ignore[no-untyped-def]
+    """Tests run with DEBUG off but without `collectstatic`: serve static names unhashed."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # Fast hashing: tests log users in by the hundred; production keeps Django's default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

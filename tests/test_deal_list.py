@@ -14,9 +14,7 @@ from tests.factories import AssetFactory, DealFactory, DealPartyFactory, DealTer
 
 
 @pytest.fixture
-def page_client(client: Client, settings: Any) -> Client:
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+def page_client(client: Client) -> Client:
     return client
 
 

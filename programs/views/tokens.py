@@ -33,7 +33,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_add(request: HttpRequest) -> HttpResponse:
+def token_create(request: HttpRequest) -> HttpResponse:
     """Create a token and show it once, on this response only (never stored in clear)."""
     form = TokenForm(request.POST)
     if not form.is_valid():
@@ -46,7 +46,7 @@ def token_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_delete(request: HttpRequest, token_key: str) -> HttpResponse:
+def token_revoke(request: HttpRequest, token_key: str) -> HttpResponse:
     if revoke_token(request.user, token_key):  # type: ignore[arg-type]
         messages.success(request, f"Token {token_key}… revoked.")
     else:

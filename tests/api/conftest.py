@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -18,15 +17,6 @@ from programs.roles import ROLES, ensure_roles
 def _fresh_throttle_cache() -> None:
     """Throttle counters live in the cache; start each test from zero."""
     cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings: Any) -> None:
-    """Pages render without a collectstatic manifest (tests run with DEBUG off)."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture

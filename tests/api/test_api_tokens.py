@@ -26,7 +26,7 @@ def viewer_browser(db: None) -> tuple[Client, object]:
 @pytest.mark.django_db
 def test_it_shows_a_new_token_once_and_it_works(viewer_browser: tuple[Client, object]) -> None:
     client, user = viewer_browser
-    page = client.post("/account/tokens/add/", {"expiry_days": "30"})
+    page = client.post("/account/tokens/create/", {"expiry_days": "30"})
     assert page.status_code == 200
     token = re.search(r'<code id="new-token">([^<]+)</code>', page.content.decode()).group(1)  # type: ignore[union-attr]
     api = APIClient()
@@ -42,7 +42,7 @@ def test_it_shows_a_new_token_once_and_it_works(viewer_browser: tuple[Client, ob
 def test_it_revokes_a_token(viewer_browser: tuple[Client, object]) -> None:
     client, user = viewer_browser
     instance, token = AuthToken.objects.create(user=user, expiry=None)
-    response = client.post(f"/account/tokens/{instance.token_key}/delete/")
+    response = client.post(f"/account/tokens/{instance.token_key}/revoke/")
     assert response.status_code == 302
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -54,7 +54,7 @@ def test_it_refuses_to_revoke_someone_elses_token(viewer_browser: tuple[Client, 
     client, _ = viewer_browser
     other = get_user_model().objects.create_user("other")
     instance, _ = AuthToken.objects.create(user=other, expiry=None)
-    client.post(f"/account/tokens/{instance.token_key}/delete/")
+    client.post(f"/account/tokens/{instance.token_key}/revoke/")
     assert AuthToken.objects.filter(user=other).count() == 1
 
 

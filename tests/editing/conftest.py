@@ -31,11 +31,3 @@ def login(users: dict[str, object]):  # type: ignore[no-untyped-def]
     return _client
 
 
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings) -> None:  # type: ignore[no-untyped-def]
-    """Tests run with DEBUG off but without collectstatic: use the plain storage (no manifest)."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -20,9 +20,3 @@ def media(tmp_path: Any, settings: Any) -> Any:
     settings.MEDIA_ROOT = str(tmp_path)
     return tmp_path
 
-
-@pytest.fixture(autouse=True)
-def _plain_static(settings: Any) -> None:
-    """Pages render without a collected manifest (the lead may move this to tests/conftest.py)."""
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

@@ -28,10 +28,3 @@ def generated(request: pytest.FixtureRequest, db: None) -> int:
     return int(request.param)
 
 
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings) -> None:  # type: ignore[no-untyped-def]
-    """Templates use {% static %}; tests run with DEBUG=0 and no collectstatic manifest."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }

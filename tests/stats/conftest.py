@@ -13,13 +13,6 @@ def demo_stats(demo_data: None) -> None:
     recompute_all()
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings) -> None:  # type: ignore[no-untyped-def]
-    """Pages render without a collectstatic manifest (DEBUG is off in tests)."""
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Without REDIS_URL there is no broker for a real worker: deselect (not skip) the ``worker`` tests.
 

@@ -1,0 +1,68 @@
+"""What a backup holds, and the digest that proves a restore reproduced it.
+
+Included: all of ``programs`` and ``milestones`` (their simple_history ``Historical*`` models are
+models of the same apps, so every record's history comes along), user accounts and groups with
+their permissions (by natural key), the admin log, and Celery beat schedules.
+
+Left out on purpose: API tokens (knox; restoring them elsewhere would resurrect credentials —
+users create new ones), login-attempt records (axes), sessions, content types and permissions
+(``migrate`` creates them; rows refer to them by natural key, so ids may differ).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core import serializers
+from django.db import models
+
+WHOLE_APPS = ("programs", "milestones", "admin", "django_celery_beat")
+
+
+def dump_labels() -> list[str]:
+    """``dumpdata`` labels, in load order (users before the history rows that name them)."""
+    user = get_user_model()._meta
+    return ["auth.group", f"{user.app_label}.{user.model_name}", *WHOLE_APPS]
+
+
+def backed_up_models() -> list[type[models.Model]]:
+    """Every model whose table a restore replaces, with the auto-created many-to-many tables."""
+    found: list[type[models.Model]] = []
+    for base in (Group, get_user_model()):
+        found.append(base)
+        found += [f.remote_field.through for f in base._meta.local_many_to_many]
+    for label in WHOLE_APPS:
+        found += list(apps.get_app_config(label).get_models(include_auto_created=True))
+    return list(dict.fromkeys(found))
+
+
+def has_user_data() -> bool:
+    """True once anyone has used this database: an account, or any history row (every edit writes one).
+
+    Rows shipped by migrations (the reference targets) have no history, so a freshly migrated
+    database counts as empty. One EXISTS query per history model.
+    """
+    if get_user_model()._base_manager.exists():
+        return True
+    return any(m._base_manager.exists() for m in backed_up_models() if m.__name__.startswith("Historical"))
+
+
+def digest() -> dict[str, tuple[int, str]]:
+    """Per model: row count and a SHA-256 of its rows serialized in primary-key order.
+
+    Reads every backed-up table in full: for tests and after-restore checks, not request paths.
+    """
+    result: dict[str, tuple[int, str]] = {}
+    for model in backed_up_models():
+        rows = model._base_manager.order_by("pk")
+        if model._meta.auto_created:
+            # Many-to-many link rows are reloaded through their owner's field: same pairs, new ids.
+            pair = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+            text = repr(list(rows.order_by(*pair).values_list(*pair)))
+        else:
+            text = serializers.serialize("json", rows, use_natural_foreign_keys=True)
+        result[model._meta.label] = (rows.count(), hashlib.sha256(text.encode()).hexdigest())
+    return result

@@ -1,0 +1,42 @@
+"""python manage.py restore FILE: replace the data with a backup, all or nothing.
+
+Refuses a database that already holds user data (accounts or edit history) unless --force.
+Runs in one transaction: the backed-up tables are emptied and the file loaded; any error rolls
+everything back, leaving the database as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.color import no_style
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+from adctrack.backup import backed_up_models, has_user_data
+
+
+class Command(BaseCommand):
+    help = "Load a backup written by `backup` into an empty (freshly migrated) database."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file")
+        parser.add_argument("--force", action="store_true", help="replace existing data (and drop API tokens)")
+        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+
+    def handle(self, *args: Any, file: str, force: bool, database: str, **options: Any) -> None:
+        if not Path(file).is_file():
+            raise CommandError(f"No such backup file: {file}")
+        connection = connections[database]
+        with transaction.atomic(using=database):
+            if has_user_data() and not force:
+                raise CommandError("The database already holds data; restore into a freshly migrated one, or --force.")
+            tables = [m._meta.db_table for m in backed_up_models()]
+            # allow_cascade: on PostgreSQL this also empties tables pointing at users (API tokens, login records).
+            for sql in connection.ops.sql_flush(no_style(), tables, reset_sequences=False, allow_cascade=True):
+                with connection.cursor() as cursor:
+                    cursor.execute(sql)
+            call_command("loaddata", file, database=database, verbosity=0)
+        self.stdout.write(self.style.SUCCESS(f"Restored {file}"))

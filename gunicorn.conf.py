@@ -1,0 +1,26 @@
+"""gunicorn settings, read from the environment (see docs/deploy.md, "Scale out").
+
+WEB_CONCURRENCY   worker processes (default 2 x CPUs + 1, at most 8)
+GUNICORN_TIMEOUT  seconds before a stuck worker is killed and replaced (default 60; exports are the slowest)
+PORT              listen port (default 8000)
+Static files are served by whitenoise inside Django; the access log line ends with the request id
+that RequestIdMiddleware puts on the response, so it joins up with the application's JSON logs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8)))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+max_requests = 2000  # recycle workers now and then: bounds any slow leak
+max_requests_jitter = 200
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" request_id=%({x-request-id}o)s'
