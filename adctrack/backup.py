@@ -20,6 +20,9 @@ from django.core import serializers
 from django.db import models
 
 WHOLE_APPS = ("programs", "milestones", "admin", "django_celery_beat")
+# django-celery-beat's change marker: rewritten by its own signals on every schedule save, so it
+# is bookkeeping, not data (beat re-reads the schedules when it differs).
+EXCLUDED = ("django_celery_beat.PeriodicTasks",)
 
 
 def dump_labels() -> list[str]:
@@ -36,7 +39,7 @@ def backed_up_models() -> list[type[models.Model]]:
         found += [f.remote_field.through for f in base._meta.local_many_to_many]
     for label in WHOLE_APPS:
         found += list(apps.get_app_config(label).get_models(include_auto_created=True))
-    return list(dict.fromkeys(found))
+    return [m for m in dict.fromkeys(found) if m._meta.label not in EXCLUDED]
 
 
 def has_user_data() -> bool:

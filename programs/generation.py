@@ -270,7 +270,7 @@ class Generator:
             return AntibodyFormat.BIPARATOPIC, [symbol, symbol]
         return AntibodyFormat.FRAGMENT_OTHER, rng.choices(self.target_order, self.target_weights)
 
-    def _milestones(self, asset_id: int, stage: str) -> list[SimpleNamespace]:
+    def _milestones(self, asset_id: int, stage: str) -> list[Milestone]:
         """A plausible history up to ``stage`` plus a planned next step; dates strictly increase."""
         rng = self.rng
         day = dt.date(2012, 1, 1) + dt.timedelta(days=rng.randrange(0, 4000))
@@ -318,14 +318,14 @@ class Generator:
         return out
 
     def _milestone(self, asset_id: int, kind: str, agency: str, phase: str, indication: int | None, status: str,
-                   when: dt.date, precision: str, source: int) -> SimpleNamespace:
+                   when: dt.date, precision: str, source: int) -> Milestone:
         planned = status == MilestoneStatus.PLANNED
         values = {"id": self.ids.take(Milestone), "asset_id": asset_id, "kind": kind, "agency": agency,
                   "phase": phase, "status": status, "date": when, "date_precision": precision,
                   "planned_date": when if planned else None, "planned_precision": precision if planned else "",
                   "indication_id": indication, "source_id": source}
         self.out.add(Milestone, values)
-        return SimpleNamespace(pk=values["id"], **values)
+        return Milestone(**values)  # unsaved: derive() reads its properties (is_overdue, when, ...)
 
     def _asset_batch(self, count: int) -> None:
         rng = self.rng

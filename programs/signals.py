@@ -6,6 +6,9 @@ writes themselves use ``QuerySet.update`` and ``bulk_create``, which send no sig
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db.models import Model
@@ -28,6 +31,22 @@ from programs.models import (
 )
 from programs.stats.groups import MODEL_GROUPS
 
+_muted: ContextVar[bool] = ContextVar("stats_signals_muted", default=False)
+
+
+@contextmanager
+def muted() -> Iterator[None]:
+    """Silence these receivers, e.g. while ``restore`` loads a backup that already holds the derived rows.
+
+    ``loaddata`` marks ``post_save`` as raw but sends ``m2m_changed`` like any edit, hence this switch.
+    """
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 _ASSET_CHILDREN = (Milestone, SafetyEvent, EfficacyReadout, AssetTarget, AssetPayload)
 _OTHERS = (Deal, DealTerms, DealParty, Company, Payload, Target, Source)
 
@@ -43,7 +62,7 @@ def _asset_ids_of_deal(deal_id: int | None) -> list[int]:
 
 
 def _changed(sender: type[Model], instance: Model, created: bool = False, **kwargs: Any) -> None:
-    if kwargs.get("raw"):  # loaddata: no side effects
+    if kwargs.get("raw") or _muted.get():  # loaddata / restore: no side effects
         return
     if isinstance(instance, Asset):
         services.asset_changed(instance.pk, force=created)
@@ -67,7 +86,7 @@ for _model in (Asset, *_ASSET_CHILDREN, *_OTHERS):
 def deal_assets_changed(sender: type[Model], instance: Model, action: str, reverse: bool,
                         pk_set: set[int] | None, **kwargs: Any) -> None:
     """A deal gained or lost assets: those assets' search text and the deal groups change."""
-    if action not in ("post_add", "post_remove", "pre_clear"):
+    if action not in ("post_add", "post_remove", "pre_clear") or _muted.get():
         return
     services.stats_changed(MODEL_GROUPS["programs.deal"])
     if reverse:  # asset.deals.add(...)

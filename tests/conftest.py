@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+
+
+def ensure_reference_targets() -> None:
+    """Put back the reference targets migration 0002 ships, if a transactional test flushed them."""
+    from programs.models import Target
+
+    if not Target.objects.exists():
+        # Run the migration's own function on the historical models, exactly as `migrate` did.
+        state = MigrationLoader(connection).project_state(("programs", "0002_reference_targets"))
+        importlib.import_module("programs.migrations.0002_reference_targets").load(state.apps, None)
+
+
+def seed_demo() -> None:
+    """`seed_demo` on top of the reference targets (transactional tests may have flushed them)."""
+    ensure_reference_targets()
+    call_command("seed_demo", verbosity=0)
 
 
 @pytest.fixture
 def demo_data(db: None) -> None:
     """The demo data set of shared/seeds, as `seed_demo` loads it."""
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
 
 
 @pytest.fixture(autouse=True)

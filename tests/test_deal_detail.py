@@ -14,7 +14,9 @@ from tests.factories import AssetFactory, DealFactory, DealPartyFactory, DealTer
 
 
 @pytest.fixture
-def page_client(client: Client) -> Client:
+def page_client(client: Client, django_user_model: Any) -> Client:
+    """A signed-in viewer: reading needs an account."""
+    client.force_login(django_user_model.objects.create_user("reader", password="long-enough-password"))
     return client
 
 

@@ -20,7 +20,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from programs.roles import ADMIN, BD, EDITOR, VIEWER, ensure_roles
 
@@ -29,9 +29,10 @@ ROLES = (ANON, VIEWER, BD, EDITOR, ADMIN)
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 RANK = {ANON: 0, VIEWER: 1, BD: 2, EDITOR: 3, ADMIN: 4}
 SKIP_PREFIXES = ("admin/", "static/", "media/", "__debug__/")
-WRITE_OK = {200, 201, 204, 302, 400, 404, 405, 409, 412, 428}
+WRITE_OK = {200, 201, 204, 302, 400, 404, 405, 409, 412, 415, 428}
 """A permitted writer sending an empty body: form errors (200/400), done (201/204/302), a version
-precondition refusal (409/412/428), a method the view lacks (405) — anything but 403 or 5xx."""
+precondition refusal (409/412/428), a method the view lacks (405), an API refusing a body that is not
+JSON (415) — anything but 403 or 5xx."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,13 @@ def _expect_api_session(route: Route, role: str, method: str) -> set[int]:
     return {200, 204, 400, 405}
 
 
+def _expect_own_token(route: Route, role: str, method: str) -> set[int]:
+    """API tokens (page and API): every signed-in user manages their own; someone else's is a 404."""
+    if role == ANON:
+        return {401, 403} if route.is_api else {302}
+    return {200, 201, 204, 302, 400, 404, 405}
+
+
 def _expect_public(route: Route, role: str, method: str) -> set[int]:
     """Public pages (login, password reset, health): never 403, never 5xx."""
     return {200, 302, 400, 405}
@@ -105,7 +113,7 @@ def _expect_owner(route: Route, role: str, method: str) -> set[int]:
         return {302}
     if method != "GET":
         return {403, 405}
-    return {200, 302} if role == ADMIN else {403, 404}
+    return {200, 302, 404} if role == ADMIN else {403, 404}  # 404 for the owner: not built yet
 
 
 def _expect_healthz(route: Route, role: str, method: str) -> set[int]:
@@ -113,19 +121,24 @@ def _expect_healthz(route: Route, role: str, method: str) -> set[int]:
 
 
 def _expect_docs(route: Route, role: str, method: str) -> set[int]:
-    """API schema and docs: public or authenticated, read-only."""
+    """API schema and docs: public or authenticated, read-only. The matrix asks for text/html, which the
+    schema (YAML/JSON only) answers with 406."""
     if method != "GET":
-        return {401, 403, 405}
-    return {200, 302, 401, 403} if role == ANON else {200}
+        return {401, 403, 405, 406}
+    return {200, 302, 401, 403, 406} if role == ANON else {200, 406}
 
 
 # First match wins. Patterns are fnmatch patterns on "namespace:name".
 RULES: list[tuple[str, Any]] = [
     ("healthz", _expect_healthz),
+    ("api_schema", _expect_docs),
+    ("api_docs", _expect_docs),
     ("api:*schema*", _expect_docs),
     ("api:*swagger*", _expect_docs),
     ("api:*redoc*", _expect_docs),
     ("api:*docs*", _expect_docs),
+    ("api:*_export", _expect_read(BD)),
+    ("api:token-*", _expect_own_token),
     ("api:*login*", _expect_api_session),
     ("api:*logout*", _expect_api_session),
     ("api:*", _expect_api),
@@ -133,7 +146,7 @@ RULES: list[tuple[str, Any]] = [
     ("logout", _expect_public),
     ("password_reset*", _expect_public),
     ("password_change*", _expect_signed_in),
-    ("programs:token_*", _expect_signed_in),
+    ("programs:token_*", _expect_own_token),
     ("programs:jobrun_list", _expect_read(ADMIN)),
     ("programs:export_status", _expect_owner),
     ("programs:export_download", _expect_owner),
@@ -151,7 +164,41 @@ RULES: list[tuple[str, Any]] = [
 ]
 
 # Path arguments the kwarg-name guess cannot fill: {"namespace:name": {"kwarg": value}}.
+def _first_asset_pk() -> int | None:
+    from programs.models import Asset
+
+    return Asset.objects.order_by("pk").values_list("pk", flat=True).first()
+
+
+def _planned_milestone_pk() -> int | None:
+    from milestones.models import Milestone
+
+    return Milestone.objects.filter(status="planned").values_list("pk", flat=True).first()
+
+
+def _admins_export_pk() -> int:
+    """A pending background export requested by the admin persona (only its requester may see it)."""
+    from programs.models import ExportLog
+
+    admin = get_user_model().objects.get(username=ADMIN)
+    return ExportLog.objects.create(user=admin, table="deals", format="xlsx").pk
+
+
+def _admins_token_key() -> str:
+    from knox.models import AuthToken
+
+    instance, _ = AuthToken.objects.create(user=get_user_model().objects.get(username=ADMIN))
+    return instance.token_key
+
+
+# Values may be callables, called when the route is filled (after the demo data and personas exist).
 KWARGS: dict[str, dict[str, Any]] = {
+    "api:assetderived-detail": {"pk": _first_asset_pk},
+    "milestones:quick_mark_occurred": {"pk": _planned_milestone_pk},
+    "programs:token_revoke": {"token_key": _admins_token_key},
+    "api:token-detail": {"token_key": _admins_token_key},
+    "programs:export_status": {"pk": _admins_export_pk},
+    "programs:export_download": {"pk": _admins_export_pk},
     "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
 }
 
@@ -196,7 +243,7 @@ def _model_for(stem: str) -> type[models.Model] | None:
 
 
 def _fill(route: Route) -> dict[str, Any]:
-    values: dict[str, Any] = dict(KWARGS.get(route.name, {}))
+    values: dict[str, Any] = {k: v() if callable(v) else v for k, v in KWARGS.get(route.name, {}).items()}
     short = route.name.split(":")[-1]
     stem = re.sub(r"^(quick|import)_", "", re.sub(r"[_-](list|detail|history|add|edit|delete|restore|export)$", "",
                                                  short))
@@ -218,6 +265,8 @@ def _fill(route: Route) -> dict[str, Any]:
 
 
 def _url(route: Route, values: dict[str, Any]) -> str:
+    if route.name:  # reverse() also fills regex routes (the DRF router's)
+        return reverse(route.name, kwargs=values or None)
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route.pattern)
     path = path.lstrip("^").rstrip("$")
     return "/" + path

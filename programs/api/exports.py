@@ -11,6 +11,8 @@ from typing import Any
 
 from django.http import HttpResponseBase
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -37,6 +39,16 @@ class _ExportAPIView(APIView):
         renderer = JSONRenderer()
         return renderer, renderer.media_type
 
+    @extend_schema(
+        summary="Export the filtered rows as CSV or XLSX",
+        parameters=[OpenApiParameter("format", str, enum=["csv", "xlsx"], description="File format.")],
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+            (202, "application/json"): OpenApiTypes.OBJECT,
+            400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT,
+        },
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
         def status_url(log: ExportLog) -> str:
             return reverse("programs:export_status", args=[log.pk])

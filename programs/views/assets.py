@@ -13,6 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from milestones.models import EfficacyReadout, Milestone, SafetyEvent, SafetyMeasure
@@ -36,6 +37,7 @@ def asset_queryset() -> QuerySet[Asset]:
     )
 
 
+@require_safe
 def asset_list(request: HttpRequest) -> HttpResponse:
     """/assets/: the filtered, faceted, sortable table. Unknown filter values are reported, not fatal."""
     fs = AssetFilterSet(request.GET, queryset=asset_queryset(), request=request)
@@ -59,6 +61,7 @@ def _ordered_milestones(asset: Asset) -> list[Milestone]:
     return sorted(rows, key=lambda m: (m.date or far, m.pk))
 
 
+@require_safe
 def asset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """/assets/<slug>/: structure, timeline, status by indication, derived facts, clinical data, deals."""
     asset = get_object_or_404(

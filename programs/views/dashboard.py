@@ -13,16 +13,18 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from milestones.models import Milestone
 from milestones.vocab import MilestoneStatus
 from programs.models import JobRun, Statistic, StatisticGroup
+from programs.roles import ADMIN, role_of
 from programs.stats.groups import GROUPS
 from programs.vocab import AntibodyFormat, ConjugationMethod, DealKind, PayloadClass, Phase
 
@@ -176,14 +178,17 @@ def _ild_plot(points: list[Statistic], means: list[Statistic], states: dict[str,
             "state": states.get("ild_points"), "id": "ild", "title": "Reported ILD incidence by payload class"}
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The dashboard: pipeline statistics as of their last computation, and the latest milestones."""
     return render(request, "programs/home.html", dashboard_context())
 
 
-@staff_member_required
+@require_safe
 def jobrun_list(request: HttpRequest) -> HttpResponse:
     """Admin-only: recent Celery job runs and the freshness of each statistics group."""
+    if role_of(request.user) != ADMIN:
+        raise PermissionDenied("Job records are for administrators.")
     page = Paginator(JobRun.objects.all(), 100).get_page(request.GET.get("page"))
     groups = StatisticGroup.objects.all()
     return render(request, "programs/jobrun_list.html", {"page": page, "groups": groups})

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from programs.filters import DealFilterSet
@@ -27,6 +28,7 @@ def deal_list_queryset() -> QuerySet[Deal]:
     )
 
 
+@require_safe
 def deal_list(request: HttpRequest) -> HttpResponse:
     filterset = DealFilterSet(request.GET, queryset=deal_list_queryset())
     qs = filterset.qs if filterset.is_valid() else Deal.objects.none()
@@ -41,6 +43,7 @@ def deal_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deal = get_object_or_404(
         Deal.objects.select_related("source", "platform__company").prefetch_related(

@@ -13,6 +13,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from programs.models import Asset, AssetTarget, Company, Deal, DealParty, Target
 from programs.views.assets import asset_queryset
@@ -36,6 +37,7 @@ COMPANY_SORTS = {"name": "name", "-name": "-name", "assets": "-n_assets", "deals
 TARGET_SORTS = {"symbol": "symbol", "-symbol": "-symbol", "assets": "-n_assets"}
 
 
+@require_safe
 def company_list(request: HttpRequest) -> HttpResponse:
     """/companies/: every company with its originated-asset and deal counts."""
     qs = Company.objects.annotate(
@@ -50,6 +52,7 @@ def company_list(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/company_list.html", {"page": _page(request, qs), "sort": sort, "q": q})
 
 
+@require_safe
 def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """/companies/<slug>/: pipeline as originator and as deal partner, deals by role, platforms, aliases."""
     company = get_object_or_404(Company, slug=slug)
@@ -80,6 +83,7 @@ def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "programs/company_detail.html", context)
 
 
+@require_safe
 def target_list(request: HttpRequest) -> HttpResponse:
     """/targets/: every target with its asset count."""
     qs = Target.objects.select_related("parent").prefetch_related("aliases").annotate(
@@ -93,6 +97,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/target_list.html", {"page": _page(request, qs, 100), "sort": sort, "q": q})
 
 
+@require_safe
 def target_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """/targets/<slug>/: assets on the target, partner targets with counts, phase spread, aliases, isoforms."""
     target = get_object_or_404(Target.objects.select_related("parent"), slug=slug)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from programs.io.export.service import export_path, respond
 from programs.models import ExportLog
@@ -17,12 +18,14 @@ from programs.models import ExportLog
 EXPORT_PERM = "programs.export_data"
 
 
+@require_safe
 @login_required
 @permission_required(EXPORT_PERM, raise_exception=True)
 def deal_export(request: HttpRequest) -> HttpResponse:
     return respond(request, "deals", request.GET.get("format", "csv"))
 
 
+@require_safe
 @login_required
 @permission_required(EXPORT_PERM, raise_exception=True)
 def asset_export(request: HttpRequest) -> HttpResponse:
@@ -36,6 +39,7 @@ def _own_log(request: HttpRequest, pk: int) -> ExportLog:
     return log
 
 
+@require_safe
 @login_required
 @permission_required(EXPORT_PERM, raise_exception=True)
 def export_status(request: HttpRequest, pk: int) -> HttpResponse:
@@ -43,6 +47,7 @@ def export_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/export_status.html", {"log": log})
 
 
+@require_safe
 @login_required
 @permission_required(EXPORT_PERM, raise_exception=True)
 def export_download(request: HttpRequest, pk: int) -> HttpResponse:

@@ -9,13 +9,13 @@ import json
 
 import pytest
 import schemathesis
-from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from adctrack.wsgi import application
 from tests.api.hypothesis_compat import install
+from tests.conftest import seed_demo
 
 install()
 
@@ -27,7 +27,7 @@ SETTINGS = settings(
 
 @pytest.mark.django_db(transaction=True)
 def test_it_never_errors_nor_breaks_the_schema(role_tokens: dict[str, str]) -> None:
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     raw = SchemaGenerator().get_schema(request=None, public=True)
     schema = schemathesis.from_dict(json.loads(json.dumps(raw, default=str)), app=application)
     headers = {"Authorization": f"Token {role_tokens['editor']}"}

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from programs.roles import VIEWER, ensure_roles
+from tests.conftest import seed_demo
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop runs beside the live server
 
@@ -21,7 +21,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 def browser_page(live_server, transactional_db) -> Iterator[object]:  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
 
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     user = get_user_model().objects.create_user("e2e-viewer", password="e2e-viewer-pass-123")
     user.groups.add(ensure_roles()[VIEWER])
     with sync_playwright() as p:

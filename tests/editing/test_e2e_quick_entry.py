@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from programs.roles import ensure_roles
+from tests.conftest import seed_demo
 
 PASSWORD = "e2e-pass-not-secret"  # noqa: S105 - throwaway test accounts
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -41,7 +41,7 @@ def _log_in(browser, base: str, username: str):  # type: ignore[no-untyped-def]
 
 @pytest.mark.e2e
 def test_it_records_an_nmpa_ind_for_js212_and_a_viewer_sees_it(browser_page, live_server) -> None:
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     groups = ensure_roles()
     for role in ("editor", "viewer"):
         user = get_user_model().objects.create(username=role)

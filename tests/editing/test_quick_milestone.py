@@ -24,8 +24,9 @@ def _post(client, **fields):  # type: ignore[no-untyped-def]
 
 @pytest.mark.django_db
 def test_it_records_an_event_by_alias_and_shows_it_on_the_asset_page(login, django_capture_on_commit_callbacks):
-    asset = AssetFactory(code="JS212")
-    AssetDesignation.objects.create(asset=asset, name="js-212 alias", kind="alias")
+    with django_capture_on_commit_callbacks(execute=True):  # the new asset's first recompute, as on commit
+        asset = AssetFactory(code="JS212")
+        AssetDesignation.objects.create(asset=asset, name="js-212 alias", kind="alias")
     client = login("editor")
     assert reverse("milestones:quick_milestone") == URL
     with django_capture_on_commit_callbacks(execute=True):

@@ -18,7 +18,7 @@ from adctrack import celery_app
 from programs.models import Company
 from tests.faults.formdata import admin_post_data
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def _closed_port() -> int:

@@ -10,7 +10,7 @@ from django.db import connection, connections
 from adctrack.concurrency import update_if_version
 from programs.models import Company
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def _race(pk: int, version: int, contenders: int) -> list[bool]:

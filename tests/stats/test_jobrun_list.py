@@ -23,7 +23,7 @@ def test_it_shows_runs_to_admins_only(demo_data: None, client, django_user_model
     url = reverse("programs:jobrun_list")
     viewer = django_user_model.objects.create_user("plain", password="x-long-password-123")
     client.force_login(viewer)
-    assert client.get(url).status_code == 302  # to the admin login
+    assert client.get(url).status_code == 403
     admin = django_user_model.objects.create_superuser("boss", password="x-long-password-123")
     client.force_login(admin)
     html = client.get(url).content.decode()

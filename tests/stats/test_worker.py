@@ -25,9 +25,10 @@ from milestones.models import Milestone
 from programs.models import Asset, Source, StatisticGroup
 from programs.stats.compute import recompute_all
 from programs.tasks import sweep_dirty
+from tests.conftest import seed_demo
 from tests.stats.helpers import figures
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 60.0
@@ -116,9 +117,8 @@ def _add_ind_through_the_admin(client, django_user_model, code: str, date: str) 
 
 
 def test_it_updates_statistics_through_a_real_worker(worker: str, client, django_user_model) -> None:
-    from django.core.management import call_command
 
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     recompute_all()
     assert "FDA|2025" not in figures("inds_per_agency_year")
 
@@ -132,9 +132,8 @@ def test_it_updates_statistics_through_a_real_worker(worker: str, client, django
 
 
 def test_it_catches_up_after_the_broker_returns(worker: str, client, django_user_model, caplog) -> None:
-    from django.core.management import call_command
 
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     recompute_all()
     with broker_down():
         _add_ind_through_the_admin(client, django_user_model, "NEOK002", "2024-03-04")

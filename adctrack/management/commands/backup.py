@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from adctrack.backup import dump_labels
+from adctrack.backup import EXCLUDED, dump_labels
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         # One REPEATABLE READ/serializable snapshot would be ideal; dumpdata reads app by app. Run it
         # when writes are quiet (e.g. nightly) or from a database snapshot for a strictly consistent copy.
         call_command(
-            "dumpdata", *dump_labels(), output=file, natural_foreign=True, indent=None,
+            "dumpdata", *dump_labels(), exclude=list(EXCLUDED), output=file, natural_foreign=True, indent=None,
             verbosity=0, stdout=self.stdout,
         )
         self.stdout.write(self.style.SUCCESS(f"Backup written to {file}"))

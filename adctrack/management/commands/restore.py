@@ -16,6 +16,7 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from adctrack.backup import backed_up_models, has_user_data
+from programs import signals
 
 
 class Command(BaseCommand):
@@ -38,5 +39,6 @@ class Command(BaseCommand):
             for sql in connection.ops.sql_flush(no_style(), tables, reset_sequences=False, allow_cascade=True):
                 with connection.cursor() as cursor:
                     cursor.execute(sql)
-            call_command("loaddata", file, database=database, verbosity=0)
+            with signals.muted():  # the backup holds the derived rows and statistics already
+                call_command("loaddata", file, database=database, verbosity=0)
         self.stdout.write(self.style.SUCCESS(f"Restored {file}"))

@@ -1,4 +1,9 @@
-"""Deals import: upsert by (source URL, kind); parties as licensor/licensee plus ``Company:role`` items."""
+"""Deals import: upsert by (source URL, kind, parties); parties as licensor/licensee plus ``Company:role`` items.
+
+One article often reports several deals of one kind (CytomX's three terminated collaborations), so the
+natural key includes the set of parties; when it alone differs and the source names one deal of that
+kind, the row updates that deal's parties.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +34,7 @@ class DealImporter(Importer):
         asset_ids = [self.asset_id("assets", name) for name in self.items(row["assets"])]
         announced = self.date("announced", row["announced"])
         names = [self.companies_by_pk(pk) for pk, _ in parties]
-        deal = Deal.objects.filter(source=source, kind=kind).first()
+        deal = self._match(source, kind, set(parties))
         created = deal is None
         deal = deal or Deal(source=source, kind=kind)
         changed = self.apply(deal, {
@@ -55,6 +60,15 @@ class DealImporter(Importer):
             return UNCHANGED, label
         self.touched_assets.update(asset_ids)
         return (CREATED if created else UPDATED), label
+
+    @staticmethod
+    def _match(source: object, kind: str, parties: set[tuple[int, str]]) -> Deal | None:
+        """The deal this row describes: same source and kind, and the same parties when several match."""
+        candidates = list(Deal.objects.filter(source=source, kind=kind).prefetch_related("deal_parties"))
+        for deal in candidates:
+            if {(p.company_id, p.role) for p in deal.deal_parties.all()} == parties:
+                return deal
+        return candidates[0] if len(candidates) == 1 else None
 
     def companies_by_pk(self, pk: int) -> str:
         return next(c.name for c in self.companies.values() if c.pk == pk)

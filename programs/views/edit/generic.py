@@ -145,6 +145,8 @@ class RecordUpdateView(EditMixin, FormsetMixin, UpdateView):  # type: ignore[typ
 
 class RecordDeleteView(EditMixin, DeleteView):  # type: ignore[type-arg]
     action = "delete"
+    # Deletion is a confirmed form POST; a bare HTTP DELETE would skip the confirmation page.
+    http_method_names = ["get", "post", "head", "options"]
     template_name = "edit/confirm_delete.html"
 
     def form_valid(self, form: Any) -> HttpResponse:
