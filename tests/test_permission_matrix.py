@@ -170,6 +170,12 @@ def _first_asset_pk() -> int | None:
     return Asset.objects.order_by("pk").values_list("pk", flat=True).first()
 
 
+def _admin_user() -> Any:
+    """The admin persona (created here when a test borrows these helpers without the personas)."""
+    user, _ = get_user_model().objects.get_or_create(username=ADMIN, defaults={"is_staff": True, "is_superuser": True})
+    return user
+
+
 def _planned_milestone_pk() -> int | None:
     from milestones.models import Milestone
 
@@ -180,14 +186,13 @@ def _admins_export_pk() -> int:
     """A pending background export requested by the admin persona (only its requester may see it)."""
     from programs.models import ExportLog
 
-    admin = get_user_model().objects.get(username=ADMIN)
-    return ExportLog.objects.create(user=admin, table="deals", format="xlsx").pk
+    return ExportLog.objects.create(user=_admin_user(), table="deals", format="xlsx").pk
 
 
 def _admins_token_key() -> str:
     from knox.models import AuthToken
 
-    instance, _ = AuthToken.objects.create(user=get_user_model().objects.get(username=ADMIN))
+    instance, _ = AuthToken.objects.create(user=_admin_user())
     return instance.token_key
 
 

@@ -172,7 +172,9 @@ class TrackedModelViewSet(viewsets.ModelViewSet):
             self._check_if_match(instance)
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
-            self._etag_instance = serializer.save()
+            # A PATCH that changes nothing writes nothing: no new version, no history row.
+            if serializer.validated_data:
+                self._etag_instance = serializer.save()
         fresh = self.get_object()
         self._etag_instance = fresh
         return Response(self.get_serializer(fresh).data)
