@@ -7,8 +7,19 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from adctrack.concurrency import update_if_version
 from programs.models import Company
+from programs.services import VersionConflict, save_if_unchanged
+
+
+def _save(pk: int, read_version: int, website: str) -> bool:
+    """What the editor form does: load, change, save only if nobody saved since ``read_version``."""
+    company = Company.objects.get(pk=pk)
+    company.website = website
+    try:
+        save_if_unchanged(company, read_version)
+    except VersionConflict:
+        return False
+    return True
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +32,7 @@ def _race(pk: int, version: int, contenders: int) -> list[bool]:
         try:
             connection.ensure_connection()
             barrier.wait(timeout=30)
-            results[i] = update_if_version(Company, pk, version, website=f"https://editor{i}.example.org")
+            results[i] = _save(pk, version, f"https://editor{i}.example.org")
         finally:
             connections.close_all()
 
@@ -40,13 +51,15 @@ def test_it_lets_exactly_one_of_simultaneous_editors_win(contenders: int) -> Non
     assert results.count(True) == 1
     company.refresh_from_db()
     assert company.version == 2
+    assert company.history.count() == 2
     winner = results.index(True)
     assert company.website == f"https://editor{winner}.example.org"
 
 
 def test_it_refuses_a_save_based_on_a_stale_version() -> None:
     company = Company.objects.create(name="Stale Bio", slug="stale-bio")
-    assert update_if_version(Company, company.pk, 1, website="https://first.example.org")
-    assert not update_if_version(Company, company.pk, 1, website="https://stale.example.org")
+    assert _save(company.pk, 1, "https://first.example.org")
+    assert not _save(company.pk, 1, "https://stale.example.org")
     company.refresh_from_db()
     assert (company.version, company.website) == (2, "https://first.example.org")
+    assert company.history.count() == 2  # created, then the one save that won
