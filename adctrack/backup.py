@@ -12,12 +12,15 @@ users create new ones), login-attempt records (axes), sessions, content types an
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import serializers
+from django.core.management.color import no_style
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 WHOLE_APPS = ("programs", "milestones", "admin", "django_celery_beat")
 # django-celery-beat's change marker: rewritten by its own signals on every schedule save, so it
@@ -42,6 +45,28 @@ def backed_up_models() -> list[type[models.Model]]:
     return [m for m in dict.fromkeys(found) if m._meta.label not in EXCLUDED]
 
 
+def empty_backed_up_tables(connection: BaseDatabaseWrapper) -> None:
+    """Delete every backed-up row, and rows elsewhere pointing at them (API tokens, login records).
+
+    On PostgreSQL: DELETE, not TRUNCATE, which is refused while the transaction has pending deferred
+    foreign-key checks; DELETE leaves them to commit, after ``restore`` has loaded the file.
+    """
+    backed = backed_up_models()
+    dependents = [
+        m for m in apps.get_models(include_auto_created=True)
+        if m not in backed
+        and any(f.many_to_one and f.related_model in backed for f in m._meta.concrete_fields)
+    ]
+    tables = [m._meta.db_table for m in [*dependents, *backed]]
+    if connection.vendor == "postgresql":
+        statements = [f"DELETE FROM {connection.ops.quote_name(table)}" for table in tables]
+    else:
+        statements = connection.ops.sql_flush(no_style(), tables, allow_cascade=True)
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
 def has_user_data() -> bool:
     """True once anyone has used this database: an account, or any history row (every edit writes one).
 
@@ -51,6 +76,9 @@ def has_user_data() -> bool:
     if get_user_model()._base_manager.exists():
         return True
     return any(m._base_manager.exists() for m in backed_up_models() if m.__name__.startswith("Historical"))
+
+
+_WHOLE_MILLISECOND = re.compile(r"(T\d\d:\d\d:\d\d)\.000(?=[Z+\-\"])")
 
 
 def digest() -> dict[str, tuple[int, str]]:
@@ -67,5 +95,8 @@ def digest() -> dict[str, tuple[int, str]]:
             text = repr(list(rows.order_by(*pair).values_list(*pair)))
         else:
             text = serializers.serialize("json", rows, use_natural_foreign_keys=True)
+            # JSON keeps datetimes to the millisecond: a time of .000412 s is written ".000" and read
+            # back as a whole second, which serializes without a fraction. Compare them as equal.
+            text = _WHOLE_MILLISECOND.sub(r"\1", text)
         result[model._meta.label] = (rows.count(), hashlib.sha256(text.encode()).hexdigest())
     return result

@@ -7,18 +7,14 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.core.management.color import no_style
 from django.db import connection
 
-from adctrack.backup import backed_up_models, digest
+from adctrack.backup import digest, empty_backed_up_tables
 from programs.models import Asset
 
 
 def _empty_the_database() -> None:
-    tables = [m._meta.db_table for m in backed_up_models()]
-    for sql in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
+    empty_backed_up_tables(connection)
 
 
 @pytest.mark.parametrize("name", ["backup.json", "backup.json.gz"])

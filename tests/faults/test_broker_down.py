@@ -37,12 +37,22 @@ def broker_down(settings) -> Iterator[str]:  # type: ignore[no-untyped-def]
     settings.CELERY_TASK_ALWAYS_EAGER = False
     celery_app.conf.update(broker_url=url, task_always_eager=False, broker_connection_timeout=0.5,
                            broker_transport_options={"max_retries": 0}, task_publish_retry=False)
-    celery_app.pool.force_close_all()
+    _fresh_pools()
     try:
         yield url
     finally:
         celery_app.conf.update(saved)
-        celery_app.pool.force_close_all()
+        _fresh_pools()
+
+
+def _fresh_pools() -> None:
+    """Drop the app's connection and producer pools; Celery builds new ones for the current broker URL.
+
+    (A closed pool left in place would fail every later publish with "Acquire on closed pool".)
+    """
+    celery_app.pool.force_close_all()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 def test_it_keeps_an_edit_saved_while_the_broker_is_down(demo_data: None, broker_down: str) -> None:

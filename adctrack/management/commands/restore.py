@@ -1,7 +1,8 @@
 """python manage.py restore FILE: replace the data with a backup, all or nothing.
 
 Refuses a database that already holds user data (accounts or edit history) unless --force.
-Runs in one transaction: the backed-up tables are emptied and the file loaded; any error rolls
+Runs in one transaction: the backed-up tables (and rows pointing at them) are emptied and the file
+loaded; any error rolls
 everything back, leaving the database as it was.
 """
 
@@ -12,10 +13,9 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from adctrack.backup import backed_up_models, has_user_data
+from adctrack.backup import empty_backed_up_tables, has_user_data
 from programs import signals
 
 
@@ -34,11 +34,7 @@ class Command(BaseCommand):
         with transaction.atomic(using=database):
             if has_user_data() and not force:
                 raise CommandError("The database already holds data; restore into a freshly migrated one, or --force.")
-            tables = [m._meta.db_table for m in backed_up_models()]
-            # allow_cascade: on PostgreSQL this also empties tables pointing at users (API tokens, login records).
-            for sql in connection.ops.sql_flush(no_style(), tables, reset_sequences=False, allow_cascade=True):
-                with connection.cursor() as cursor:
-                    cursor.execute(sql)
+            empty_backed_up_tables(connection)
             with signals.muted():  # the backup holds the derived rows and statistics already
                 call_command("loaddata", file, database=database, verbosity=0)
         self.stdout.write(self.style.SUCCESS(f"Restored {file}"))
