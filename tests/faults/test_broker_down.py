@@ -37,20 +37,21 @@ def broker_down(settings) -> Iterator[str]:  # type: ignore[no-untyped-def]
     settings.CELERY_TASK_ALWAYS_EAGER = False
     celery_app.conf.update(broker_url=url, task_always_eager=False, broker_connection_timeout=0.5,
                            broker_transport_options={"max_retries": 0}, task_publish_retry=False)
-    _fresh_pools()
+    _forget_pools()
     try:
         yield url
     finally:
+        celery_app.pool.force_close_all()  # the dead broker's pool only
         celery_app.conf.update(saved)
-        _fresh_pools()
+        _forget_pools()
 
 
-def _fresh_pools() -> None:
-    """Drop the app's connection and producer pools; Celery builds new ones for the current broker URL.
+def _forget_pools() -> None:
+    """Make the app look up its connection and producer pools again, for the current broker URL.
 
-    (A closed pool left in place would fail every later publish with "Acquire on closed pool".)
+    Pools live in kombu's registry keyed by broker URL: closing the real broker's pool here would
+    leave later tests with "Acquire on closed pool", so only references are dropped.
     """
-    celery_app.pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
