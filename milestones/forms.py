@@ -13,7 +13,6 @@ from milestones.vocab import Agency, MilestoneKind, MilestoneStatus
 from programs.dates import PreciseDate
 from programs.forms.base import PreciseDateField, VersionedModelForm, add_model_errors
 from programs.models import Asset, AssetDesignation, AssetTarget, Company, Indication, Source
-from programs.services import asset_changed
 from programs.text import normalize_name, slugify_code
 from programs.validators import resolve_asset, resolve_targets, validate_source_url
 from programs.vocab import DesignationKind, Phase
@@ -135,7 +134,6 @@ class QuickMilestoneForm(forms.Form):
         milestone.source = upsert_source(data["source_url"], data.get("source_title", ""))
         milestone.indication = indication_named(data.get("indication", ""))
         milestone.save()
-        asset_changed(asset.pk)
         return milestone
 
 

@@ -83,12 +83,6 @@ class AssetAdmin(SimpleHistoryAdmin):
                EfficacyInline]
     list_select_related = ["originator"]
 
-    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
-        super().save_related(request, form, formsets, change)
-        from programs.derived import recompute_asset
-
-        recompute_asset(form.instance.pk)
-
 
 class CompanyAliasInline(admin.TabularInline):
     model = CompanyAlias

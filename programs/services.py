@@ -1,4 +1,5 @@
-"""The one hook edits call: ``asset_changed(asset_id)`` marks the asset dirty and queues its recompute.
+"""The hook the signal receivers call on every edit: ``asset_changed(asset_id)`` marks the asset dirty
+and queues its recompute (``programs.signals`` connects it to every model an asset's facts come from).
 
 Coalescing: an asset's ``derived_dirty`` flag (and each statistics group's ``dirty`` flag) flips
 False -> True once per burst; only the flip queues a task, after commit. The task clears the flag

@@ -19,6 +19,7 @@ from milestones.models import EfficacyReadout, Milestone, SafetyEvent
 from programs import services
 from programs.models import (
     Asset,
+    AssetDesignation,
     AssetPayload,
     AssetTarget,
     Company,
@@ -47,7 +48,7 @@ def muted() -> Iterator[None]:
         _muted.reset(token)
 
 
-_ASSET_CHILDREN = (Milestone, SafetyEvent, EfficacyReadout, AssetTarget, AssetPayload)
+_ASSET_CHILDREN = (Milestone, SafetyEvent, EfficacyReadout, AssetTarget, AssetPayload, AssetDesignation)
 _OTHERS = (Deal, DealTerms, DealParty, Company, Payload, Target, Source)
 
 

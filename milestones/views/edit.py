@@ -18,7 +18,7 @@ from milestones.forms import (
 )
 from milestones.models import EfficacyReadout, Milestone, SafetyEvent
 from programs.models import AssetDesignation
-from programs.services import VersionConflict, asset_changed, save_if_unchanged
+from programs.services import VersionConflict, save_if_unchanged
 from programs.views.edit.generic import (
     RecordCreateView,
     RecordDeleteView,
@@ -57,7 +57,6 @@ def quick_mark_occurred(request: HttpRequest, pk: int) -> HttpResponse:
                 if url:
                     milestone.source = upsert_source(url)
                 save_if_unchanged(milestone, form.cleaned_data["version"])
-                asset_changed(milestone.asset_id)
         except VersionConflict as conflict:
             form.add_error(None, conflict.message)
         else:

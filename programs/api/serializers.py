@@ -26,7 +26,6 @@ from programs.api.fields import (
     SourceKeyField,
     TargetKeyField,
 )
-from programs.derived import recompute_asset
 from programs.models import (
     Asset,
     AssetDesignation,
@@ -275,7 +274,6 @@ class AssetSerializer(ModelCleanMixin, serializers.ModelSerializer):
         for key, (name, kind) in wanted.items():
             if key not in have:
                 AssetDesignation.objects.create(asset=asset, name=name, kind=kind)
-        recompute_asset(asset.pk)
 
     @staticmethod
     def _split(validated: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -22,7 +22,6 @@ from milestones.models import Milestone
 from milestones.vocab import MilestoneKind, MilestoneStatus
 from programs.dates import PreciseDate
 from programs.models import Asset, Indication, Source
-from programs.services import asset_changed
 from programs.vocab import Phase
 
 API = "https://clinicaltrials.gov/api/v2/studies/{nct}"
@@ -120,7 +119,6 @@ def attach_study(asset: Asset, data: dict[str, Any]) -> tuple[Milestone, bool]:
     milestone.save()
     if indications:
         asset.indications.add(*indications)
-    asset_changed(asset.pk)
     return milestone, created
 
 

@@ -80,7 +80,6 @@ class AssetImporter(Importer):
             asset.sources.add(self.source("source_url", row["source_url"]))
         if not (created or changed):
             return UNCHANGED, code
-        self.touched_assets.add(asset.pk)
         return (CREATED if created else UPDATED), code
 
     def _sync_structure(self, asset: Asset, names: list[str], targets: list[Target], payloads: list[Payload],

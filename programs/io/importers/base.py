@@ -19,7 +19,6 @@ from django.db import models, transaction
 
 from programs.io.columns import COLUMNS, LIST_SEPARATOR
 from programs.models import AssetDesignation, Company, CompanyAlias, Source
-from programs.services import asset_changed
 from programs.text import normalize_name, slugify_code
 from programs.validators import parse_precise_date, validate_source_url
 from programs.vocab import parse_choice
@@ -124,7 +123,6 @@ class Importer:
     def __init__(self, dry_run: bool = False) -> None:
         self.report = ImportReport(self.table, dry_run)
         self.columns = COLUMNS[self.table]
-        self.touched_assets: set[int] = set()
 
     # --- running -------------------------------------------------------------------------------
     def run(self, data: bytes | str) -> ImportReport:
@@ -152,9 +150,6 @@ class Importer:
                 self.report.rows.append(result)
             if not self.report.written:
                 transaction.set_rollback(True)
-            else:
-                for asset_id in self.touched_assets:
-                    asset_changed(asset_id)
         return self.report
 
     @staticmethod

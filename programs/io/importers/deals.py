@@ -58,7 +58,6 @@ class DealImporter(Importer):
         label = deal.title
         if not (created or changed):
             return UNCHANGED, label
-        self.touched_assets.update(asset_ids)
         return (CREATED if created else UPDATED), label
 
     @staticmethod

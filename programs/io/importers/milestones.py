@@ -66,7 +66,6 @@ class MilestoneImporter(Importer):
         if created:
             self.by_asset[asset_id].append(milestone)
         self.existing[key] = milestone
-        self.touched_assets.add(asset_id)
         return (CREATED if created else UPDATED), label
 
 

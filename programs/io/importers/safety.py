@@ -41,5 +41,4 @@ class SafetyImporter(Importer):
             return UNCHANGED, label
         event.full_clean(exclude=["asset", "source", "caused_hold"])
         event.save()
-        self.touched_assets.add(asset_id)
         return (CREATED if created else UPDATED), label

@@ -19,7 +19,7 @@ from django.views import View
 from django.views.generic import CreateView, DeleteView, UpdateView
 
 from programs.roles import ADMIN, role_of
-from programs.services import VersionConflict, asset_changed, save_if_unchanged
+from programs.services import VersionConflict, save_if_unchanged
 
 
 def perm(model: type[models.Model], action: str) -> str:
@@ -38,15 +38,6 @@ def record_url(obj: models.Model) -> str:
         return asset.get_absolute_url()
     return reverse(f"{obj._meta.app_label}:{obj._meta.model_name}_history", args=[obj.pk])
 
-
-def touch_asset(obj: models.Model) -> None:
-    """Recompute the derived facts of the asset a record belongs to (or the asset itself)."""
-    from programs.models import Asset
-
-    if isinstance(obj, Asset):
-        asset_changed(obj.pk)
-    elif getattr(obj, "asset_id", None):
-        asset_changed(obj.asset_id)  # type: ignore[attr-defined]
 
 
 class EditMixin(PermissionRequiredMixin):
@@ -113,7 +104,6 @@ class RecordCreateView(EditMixin, FormsetMixin, CreateView):  # type: ignore[typ
             return self.formsets_invalid(form, formsets)
         with transaction.atomic():
             self.object = self.save_all(form, formsets)
-            touch_asset(self.object)
         messages.success(self.request, f"Saved {self.object}.")
         return HttpResponseRedirect(record_url(self.object))
 
@@ -135,7 +125,6 @@ class RecordUpdateView(EditMixin, FormsetMixin, UpdateView):  # type: ignore[typ
         try:
             with transaction.atomic():
                 self.object = save_if_unchanged(form.instance, read_version, lambda: self.save_all(form, formsets))
-                touch_asset(self.object)
         except VersionConflict as conflict:
             form.add_error(None, conflict.message)
             return self.render_to_response(self.get_context_data(form=form, conflict=conflict))
@@ -154,7 +143,6 @@ class RecordDeleteView(EditMixin, DeleteView):  # type: ignore[type-arg]
         asset = getattr(obj, "asset", None)
         try:
             with transaction.atomic():
-                touch_asset(obj)
                 obj.delete()
         except ProtectedError as exc:
             return self._refused(obj, exc.protected_objects)
@@ -232,7 +220,6 @@ class RecordRestoreView(UserPassesTestMixin, View):
         try:
             with transaction.atomic():
                 obj.save()
-                touch_asset(obj)
         except Exception as exc:  # noqa: BLE001 - a missing related record must not become a 500
             messages.error(request, f"Could not restore {obj}: {exc}")
             return HttpResponseRedirect(request.path)
