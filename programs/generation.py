@@ -199,8 +199,10 @@ def _reset_sequences(models_: list[type[models.Model]]) -> None:
 class Generator:
     """One generation run; ``run`` writes everything and returns the counts."""
 
-    def __init__(self, n_assets: int, seed: int, progress: Callable[[str], None] | None = None) -> None:
+    def __init__(self, n_assets: int, seed: int, progress: Callable[[str], None] | None = None,
+                 deals: int | None = None) -> None:
         self.n = n_assets
+        self.n_deals = n_assets // 10 if deals is None else deals
         self.seed = seed
         self.rng = random.Random(seed)
         self.ids = _Ids()
@@ -275,10 +277,12 @@ class Generator:
         rng = self.rng
         day = dt.date(2012, 1, 1) + dt.timedelta(days=rng.randrange(0, 4000))
         rank = self.rank[stage]
-        agencies = ["FDA"] if rng.random() < 0.5 else ["NMPA"]
-        if rng.random() < 0.4:
-            agencies.append("FDA" if agencies[0] == "NMPA" else "NMPA")
-        indications = rng.sample(self.indications, rng.randrange(1, 4))
+        agencies = ["FDA", "NMPA"] if rng.random() < 0.5 else ["NMPA", "FDA"]
+        # Most programmes file in more than one market (China and the US, often Europe or Japan too).
+        agencies = agencies[: rng.choices([1, 2], [35, 65])[0]]
+        if len(agencies) == 2 and rng.random() < 0.35:
+            agencies.append(rng.choice(["EMA", "PMDA", "MFDS"]))
+        indications = rng.sample(self.indications, rng.randrange(1, 5))
         events: list[tuple[str, str, str, int | None]] = []  # kind, agency, phase, indication
         if rank >= self.rank[Phase.IND_ENABLING]:
             events += [(MilestoneKind.IND_SUBMITTED, a, "", None) for a in agencies]
@@ -289,7 +293,7 @@ class Generator:
             if rank >= self.rank[step]:
                 if step == Phase.PHASE1:
                     events.append((MilestoneKind.FIRST_PATIENT_DOSED, agencies[0], Phase.PHASE1, indications[0]))
-                events += [(MilestoneKind.PHASE_STARTED, a, step, ind) for a in agencies for ind in indications[:2]]
+                events += [(MilestoneKind.PHASE_STARTED, a, step, ind) for a in agencies for ind in indications[:3]]
         if rank >= self.rank[Phase.PHASE1] and rng.random() < 0.5:
             kind = rng.choice([MilestoneKind.FAST_TRACK, MilestoneKind.BREAKTHROUGH, MilestoneKind.ORPHAN_DRUG])
             events.append((kind, "FDA", "", indications[0]))
@@ -397,11 +401,11 @@ class Generator:
     def _deals(self) -> None:
         rng = self.rng
         through = Deal.assets.through
-        for _ in range(max(1, self.n // 10)):
+        for _ in range(self.n_deals):
             asset_id, originator_id = rng.choice(self.assets_made)
             partner_id, partner_name = rng.choice(self.big_pharma)
-            if partner_id == originator_id:
-                continue
+            if partner_id == originator_id:  # a big pharma's own asset: licensed to another one
+                partner_id, partner_name = next(c for c in self.big_pharma if c[0] != originator_id)
             pk = self.ids.take(Deal)
             kind = rng.choice([DealKind.LICENCE, DealKind.LICENCE, DealKind.CO_DEVELOPMENT, DealKind.OPTION])
             announced = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(0, 3900))
@@ -446,6 +450,8 @@ class Generator:
         return self.result
 
 
-def generate(n_assets: int, seed: int = 1, progress: Callable[[str], None] | None = None) -> Generated:
-    """Write ``n_assets`` generated assets (and companies, milestones, deals, safety events)."""
-    return Generator(n_assets, seed, progress).run()
+def generate(n_assets: int, seed: int = 1, progress: Callable[[str], None] | None = None,
+             deals: int | None = None) -> Generated:
+    """Write ``n_assets`` generated assets (and companies, milestones, safety events) and ``deals`` deals
+    (default: one per ten assets)."""
+    return Generator(n_assets, seed, progress, deals).run()
