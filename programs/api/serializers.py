@@ -11,7 +11,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -26,6 +25,7 @@ from programs.api.fields import (
     SourceKeyField,
     TargetKeyField,
 )
+from programs.api.nested import forget, nested
 from programs.models import (
     Asset,
     AssetDesignation,
@@ -133,13 +133,6 @@ class MilestoneBrief(serializers.Serializer):
     date_precision = serializers.CharField(help_text="day, month, quarter, half, year or unknown.")
 
 
-def _milestone_brief(m: Any) -> dict[str, Any]:
-    return {
-        "id": m.pk, "kind": m.kind, "agency": m.agency, "phase": m.phase, "status": m.status,
-        "date": m.date.isoformat() if m.date else None, "date_precision": m.date_precision,
-    }
-
-
 DERIVED_FIELDS = [
     "target_pair", "highest_phase", "current_phase", "latest_event_date", "first_ind", "first_dosed_on",
     "ind_to_dosing_days", "derived_at",
@@ -208,14 +201,11 @@ class AssetSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
     @extend_schema_field(DesignationOut(many=True))
     def get_designations(self, obj: Asset) -> list[dict[str, str]]:
-        return [{"name": d.name, "kind": d.kind} for d in obj.designations.all()]
+        return nested(obj)["designations"]  # type: ignore[no-any-return]
 
     @extend_schema_field(TargetArmOut(many=True))
     def get_targets(self, obj: Asset) -> list[dict[str, Any]]:
-        return [
-            {"position": at.position, "symbol": at.target.symbol, "name": at.target.name}
-            for at in obj.asset_targets.all()
-        ]
+        return nested(obj)["targets"]  # type: ignore[no-any-return]
 
     @extend_schema_field(PairOut(allow_null=True))
     def get_target_pair(self, obj: Asset) -> dict[str, str] | None:
@@ -224,21 +214,15 @@ class AssetSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
     @extend_schema_field(PayloadOut(many=True))
     def get_payloads(self, obj: Asset) -> list[dict[str, Any]]:
-        return [
-            {"name": ap.payload.name, "payload_class": ap.payload.payload_class, "position": ap.position}
-            for ap in obj.asset_payloads.all()
-        ]
+        return nested(obj)["payloads"]  # type: ignore[no-any-return]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_indications(self, obj: Asset) -> list[str]:
-        return [i.name for i in obj.indications.all()]
+        return nested(obj)["indications"]  # type: ignore[no-any-return]
 
     @extend_schema_field(MilestoneBrief(many=True))
     def get_latest_milestones(self, obj: Asset) -> list[dict[str, Any]]:
-        recent = getattr(obj, "recent_milestones", None)
-        if recent is None:
-            recent = list(obj.milestones.order_by(F("date").desc(nulls_last=True), "-id")[:3])
-        return [_milestone_brief(m) for m in recent]
+        return nested(obj)["latest_milestones"]  # type: ignore[no-any-return]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "code" in attrs and not attrs.get("slug") and self.instance is None:
@@ -274,6 +258,7 @@ class AssetSerializer(ModelCleanMixin, serializers.ModelSerializer):
         for key, (name, kind) in wanted.items():
             if key not in have:
                 AssetDesignation.objects.create(asset=asset, name=name, kind=kind)
+        forget(asset)
 
     @staticmethod
     def _split(validated: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

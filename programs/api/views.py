@@ -8,11 +8,10 @@ Querysets select/prefetch everything the serializers read, so a page costs a fix
 from __future__ import annotations
 
 import django_filters
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import viewsets
 
-from milestones.models import Milestone
 from programs.api.base import (
     CodeCursorPagination,
     RolePermissions,
@@ -20,6 +19,7 @@ from programs.api.base import (
     TrackedModelViewSet,
     crud_schema,
 )
+from programs.api.nested import attach
 from programs.api.serializers import (
     AssetDerivedSerializer,
     AssetSerializer,
@@ -86,17 +86,8 @@ class SourceViewSet(TrackedModelViewSet):
 
 
 def asset_queryset() -> QuerySet[Asset]:
-    """Assets with everything ``AssetSerializer`` reads: 7 queries per page, whatever its size."""
-    recent = Milestone.objects.order_by(F("date").desc(nulls_last=True), "-id")[:3]
-    return Asset.objects.select_related(
-        "originator", "target_pair__low", "target_pair__high"
-    ).prefetch_related(
-        "designations",
-        "asset_targets__target",
-        "asset_payloads__payload",
-        "indications",
-        Prefetch("milestones", queryset=recent, to_attr="recent_milestones"),
-    )
+    """Assets with their originator and pair; the nested parts come from ``programs.api.nested``."""
+    return Asset.objects.select_related("originator", "target_pair__low", "target_pair__high")
 
 
 @extend_schema_view(**crud_schema("asset", AssetSerializer))
@@ -111,6 +102,12 @@ class AssetViewSet(TrackedModelViewSet):
 
     def get_queryset(self) -> QuerySet[Asset]:
         return asset_queryset()
+
+    def paginate_queryset(self, queryset: QuerySet[Asset]) -> list[Asset] | None:
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            attach(page)  # five queries for the page's nested parts, not a prefetch per relation
+        return page
 
 
 _DERIVED_SCHEMA = crud_schema("asset's derived facts", AssetDerivedSerializer)
