@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 
 KEY = "adctrack:data-version"
 
@@ -21,11 +22,23 @@ def current() -> int:
     return int(value)
 
 
-def bump(*_args: Any, **_kwargs: Any) -> None:
+def _incr() -> None:
     try:
         cache.incr(KEY)
     except ValueError:  # not set yet
         cache.set(KEY, 2, timeout=None)
+
+
+def bump(*_args: Any, **_kwargs: Any) -> None:
+    """Move the version now, and again when the surrounding transaction commits.
+
+    The first move makes the writer's own reads (and tests, whose transactions never commit) miss
+    the cache; the second throws away anything a concurrent reader cached from the not yet
+    committed state under the first new version.
+    """
+    _incr()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_incr)
 
 
 def connect() -> None:

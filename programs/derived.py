@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from milestones.models import Milestone
 from milestones.vocab import MilestoneKind, MilestoneStatus
+from programs import data_version
 from programs.models import Asset, AssetDesignation, AssetTarget, TargetPair
 from programs.vocab import AssetStatus, Phase
 
@@ -143,4 +144,5 @@ def recompute_asset_changes(asset_id: int) -> set[str] | None:
         derived_dirty=False,
     )
     after = {**values, "target_pair_id": pair.pk if pair else None}
+    data_version.bump()  # a queryset update sends no post_save: cached facets and pages must still move
     return {f for f in DERIVED_STAT_FIELDS if before[f] != after[f]}

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Model
 
 from milestones.models import EfficacyReadout, Milestone, SafetyEvent, SafetyMeasure
@@ -24,7 +25,7 @@ IGNORED = {"id", "history_id", "history_date", "history_change_reason", "history
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
 
-@dataclass
+@dataclass(eq=False)
 class Change:
     when: datetime
     who: str
@@ -51,24 +52,32 @@ def recent_changes(asset: Asset) -> list[Change]:
         (SafetyMeasure, {"asset_id": asset.pk}),
         (EfficacyReadout, {"asset_id": asset.pk}),
     ]
+    # select_related("history_user") would add a join to each of the eight queries (and PostgreSQL
+    # plans every join); the few user names are read once at the end instead.
     changes: list[Change] = []
+    user_ids: dict[Change, int] = {}
     for model, where in tables:
-        rows = list(
-            model.history.filter(**where).select_related("history_user").order_by("-history_date", "-history_id")[
-                :PER_TABLE
-            ]
-        )
+        rows = list(model.history.filter(**where).order_by("-history_date", "-history_id")[:PER_TABLE])
         older_of: dict[int, Any] = {}
         for row in reversed(rows):  # oldest first, so each row meets its predecessor
             prev = older_of.get(row.id)
             fields = _changed_fields(row, prev) if prev is not None and row.history_type == "~" else []
             older_of[row.id] = row
-            user = row.history_user.get_username() if row.history_user else "system"
             label = str(asset.code) if model is Asset else _label(model, row)
-            changes.append(Change(row.history_date, user, ACTIONS.get(row.history_type, row.history_type),
-                                  str(model._meta.verbose_name), label, fields))
+            change = Change(row.history_date, "system", ACTIONS.get(row.history_type, row.history_type),
+                            str(model._meta.verbose_name), label, fields)
+            changes.append(change)
+            if row.history_user_id is not None:
+                user_ids[change] = row.history_user_id
     changes.sort(key=lambda c: c.when, reverse=True)
-    return changes[:SHOWN]
+    shown = changes[:SHOWN]
+    wanted = {user_ids[c] for c in shown if c in user_ids}
+    if wanted:
+        names = dict(get_user_model().objects.filter(pk__in=wanted).values_list("pk", "username"))
+        for c in shown:
+            if c in user_ids:
+                c.who = names.get(user_ids[c], "deleted user")
+    return shown
 
 
 def _label(model: type[Model], row: Any) -> str:

@@ -19,14 +19,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django_countries import countries
 
-from milestones.models import Milestone, SafetyEvent
-from milestones.vocab import Agency, Assessment, MilestoneKind, MilestoneStatus, SafetyCategory
+from milestones.models import SafetyEvent
+from milestones.vocab import Agency, Assessment, MilestoneKind, SafetyCategory
 from programs.models import Asset, AssetPayload, AssetTarget, Company, Target, TargetAlias, TargetPair
 from programs.search import search_condition
 from programs.text import normalize_name
 from programs.vocab import AntibodyFormat, AssetStatus, ConjugationMethod, PayloadClass, Phase
 
 IND_KINDS = (MilestoneKind.IND_CLEARED, MilestoneKind.CTA_APPROVED)
+IND_AGENCIES = tuple(value for value, _ in Agency.choices if value)
 YES_NO = [("yes", "Yes"), ("no", "No")]
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not disclosed")]
 
@@ -133,15 +134,18 @@ class AssetFilterSet(django_filters.FilterSet):
     masked = django_filters.MultipleChoiceFilter(choices=YES_NO, method="filter_masked", label="Masked")
     highest_phase = django_filters.MultipleChoiceFilter(choices=Phase.choices, label="Highest phase", distinct=False)
     status = django_filters.MultipleChoiceFilter(choices=AssetStatus.choices, label="Status", distinct=False)
+    # field_name names the slug too: django-filter filters by ``getattr(company, to_field_name)``, and
+    # ``originator=<slug>`` would compare a slug with the foreign key's integer (a 500).
     originator = django_filters.ModelMultipleChoiceFilter(
-        queryset=Company.objects.all(), to_field_name="slug", label="Originator", distinct=False
+        queryset=Company.objects.all(), to_field_name="slug", field_name="originator__slug", label="Originator",
+        distinct=False,
     )
     originator_country = django_filters.MultipleChoiceFilter(
         choices=lambda: list(countries), field_name="originator__country", label="Originator country",
         distinct=False,
     )
     ind_agency = django_filters.MultipleChoiceFilter(
-        choices=[c for c in Agency.choices if c[0]], method="filter_ind_agency", label="IND agency"
+        choices=[c for c in Agency.choices if c[0] in IND_AGENCIES], method="filter_ind_agency", label="IND agency"
     )
     safety = django_filters.MultipleChoiceFilter(
         choices=SafetyCategory.choices, method="filter_safety", label="Safety reported"
@@ -211,8 +215,12 @@ class AssetFilterSet(django_filters.FilterSet):
     def filter_ind_agency(self, qs: QuerySet[Asset], name: str, value: list[str]) -> QuerySet[Asset]:
         if not value:
             return qs
-        inds = Milestone.objects.filter(kind__in=IND_KINDS, status=MilestoneStatus.OCCURRED, agency__in=value)
-        return qs.filter(pk__in=inds.values("asset_id"))
+        # The derived ``first_ind`` (agency -> date of the first occurred IND clearance / CTA
+        # approval) holds exactly the agencies this facet asks about, on the asset row itself.
+        condition = Q()
+        for agency in value:
+            condition |= Q(first_ind__has_key=agency)
+        return qs.filter(condition)
 
     def filter_safety(self, qs: QuerySet[Asset], name: str, value: list[str]) -> QuerySet[Asset]:
         if not value:

@@ -1,16 +1,14 @@
 """AssetTable: the asset list's columns, each sortable.
 
-Rendering reads ``asset_targets`` and ``asset_payloads`` and ``latest_milestone``: the queryset
-must prefetch/select them (``programs.views.assets.asset_queryset`` does) or each row costs queries.
+The rows are written by ``templates/programs/_asset_table.html``, which reads the prefetched ``arms``,
+``payload_links`` and ``latest_milestone`` (``programs.views.assets.asset_queryset``); the table drives
+columns, sorting and paging.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_tables2 as tables
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.utils.html import format_html, format_html_join
 
 from programs.models import Asset, AssetPayload, AssetTarget
 
@@ -41,24 +39,6 @@ class AssetTable(tables.Table):
         attrs = {"class": "data"}
         empty_text = "No asset matches these filters."
         template_name = "django_tables2/table.html"
-
-    def render_targets(self, record: Asset) -> str:
-        return format_html_join(
-            " × ", '<a href="{}">{}</a>',
-            ((at.target.get_absolute_url(), at.target.symbol) for at in record.asset_targets.all()),
-        )
-
-    def render_payload_class(self, record: Asset) -> str:
-        labels = dict.fromkeys(ap.payload.get_payload_class_display() for ap in record.asset_payloads.all())
-        return format_html_join("; ", "{}", ((label,) for label in labels))
-
-    def render_latest_event(self, value: Any, record: Asset) -> str:
-        m = record.latest_milestone
-        return format_html('<a href="{}">{}</a>', m.get_absolute_url(), m.label) if m else "—"
-
-    def render_latest_event_date(self, record: Asset) -> str:
-        m = record.latest_milestone
-        return str(m.when) if m else "—"
 
 
 def annotate_sort_keys(qs: QuerySet[Asset]) -> QuerySet[Asset]:

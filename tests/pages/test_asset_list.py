@@ -30,6 +30,18 @@ def test_it_lists_the_demo_assets_with_their_columns(viewer_client: Client, demo
         assert f">{header}<" in html
 
 
+def test_it_filters_by_originator_as_the_facet_links_it(viewer_client: Client, demo_data: None) -> None:
+    from programs.models import Asset
+
+    neok = Asset.objects.select_related("originator").get(code="NEOK002")
+    response = viewer_client.get(URL, {"originator": neok.originator.slug})
+    assert response.status_code == 200
+    expected = set(Asset.objects.filter(originator=neok.originator).values_list("code", flat=True))
+    assert codes(response) == expected and "NEOK002" in expected
+    api = viewer_client.get("/api/v1/assets/", {"originator": neok.originator.slug})
+    assert api.status_code == 200 and {a["code"] for a in api.json()["results"]} == expected
+
+
 def test_it_filters_by_target_pair_in_either_order(viewer_client: Client, demo_data: None) -> None:
     one = codes(viewer_client.get(URL, {"pair": "EGFR-ERBB3"}))
     other = codes(viewer_client.get(URL, {"pair": "ERBB3-EGFR"}))

@@ -1,0 +1,89 @@
+"""The page cache of the asset list and asset page: a repeated view is a cache read, nothing goes stale."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from milestones.models import Milestone
+from milestones.vocab import MilestoneKind, MilestoneStatus
+from programs.derived import recompute_asset
+from programs.models import Asset
+from programs.roles import BD, EDITOR, ensure_roles
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_serves_a_repeated_view_from_the_cache(
+    viewer_client: Client, demo_data: None, django_assert_max_num_queries  # type: ignore[no-untyped-def]
+) -> None:
+    url = Asset.objects.get(code="NEOK002").get_absolute_url()
+    first = viewer_client.get(url).content.decode()
+    # Session, user and the user's two permission lookups; no asset query.
+    with django_assert_max_num_queries(4):
+        second = viewer_client.get(url).content.decode()
+    assert _main(second) == _main(first) and "Biocytogen" in _main(second)
+
+
+def _main(html: str) -> str:
+    """The page's content (the header's logout form carries a fresh CSRF token on every response)."""
+    return html[html.index("<main"):html.index("</main>")]
+
+
+def test_it_shows_an_edit_made_after_the_page_was_cached(viewer_client: Client, demo_data: None) -> None:
+    asset = Asset.objects.get(code="NEOK002")
+    assert "NCT09999991" not in viewer_client.get(asset.get_absolute_url()).content.decode()
+    Milestone.objects.create(
+        asset=asset, kind=MilestoneKind.PHASE_STARTED, phase="phase1", agency="FDA", date=dt.date(2026, 1, 5),
+        status=MilestoneStatus.OCCURRED, trial_id="NCT09999991", source=asset.milestones.first().source,
+    )
+    assert "NCT09999991" in viewer_client.get(asset.get_absolute_url()).content.decode()
+
+
+def test_it_shows_a_derived_recompute_made_after_the_page_was_cached(viewer_client: Client, demo_data: None) -> None:
+    asset = Asset.objects.get(code="NEOK002")
+    assert '<span class="tag phase">Phase 3</span>' not in viewer_client.get(asset.get_absolute_url()).content.decode()
+    # A bulk update sends no signal; the recompute that follows it must still move the cache.
+    Milestone.objects.filter(pk=asset.milestones.first().pk).update(
+        kind=MilestoneKind.PHASE_STARTED, phase="phase3", status=MilestoneStatus.OCCURRED, date=dt.date(2025, 1, 1),
+    )
+    recompute_asset(asset.pk)
+    assert '<span class="tag phase">Phase 3</span>' in viewer_client.get(asset.get_absolute_url()).content.decode()
+
+
+def test_it_keeps_an_editors_buttons_from_a_viewer(viewer_client: Client, demo_data: None) -> None:
+    groups = ensure_roles()
+    editor = get_user_model().objects.create_user("cache-editor", password="editor-pass-123")
+    editor.groups.add(groups[EDITOR])
+    editor_client = Client()
+    editor_client.force_login(editor)
+    url = Asset.objects.get(code="NEOK002").get_absolute_url()
+    assert "Edit asset" in editor_client.get(url).content.decode()
+    assert "Edit asset" not in viewer_client.get(url).content.decode()
+
+
+def test_it_lists_an_asset_created_after_the_list_was_cached(viewer_client: Client, demo_data: None) -> None:
+    neok = Asset.objects.get(code="NEOK002")
+    query = {"originator": neok.originator.slug}
+    assert "ZZ-CACHE-1" not in viewer_client.get("/assets/", query).content.decode()
+    Asset.objects.create(code="ZZ-CACHE-1", slug="zz-cache-1", originator=neok.originator)
+    assert "ZZ-CACHE-1" in viewer_client.get("/assets/", query).content.decode()
+
+
+def test_it_keeps_export_links_from_a_viewer(viewer_client: Client, demo_data: None) -> None:
+    groups = ensure_roles()
+    bd = get_user_model().objects.create_user("cache-bd", password="bd-pass-1234567")
+    bd.groups.add(groups[BD])
+    bd_client = Client()
+    bd_client.force_login(bd)
+    assert "format=xlsx" in bd_client.get("/assets/", {"target": "EGFR"}).content.decode()
+    assert "format=xlsx" not in viewer_client.get("/assets/", {"target": "EGFR"}).content.decode()
+
+
+def test_it_caches_each_query_string_apart(viewer_client: Client, demo_data: None) -> None:
+    egfr = viewer_client.get("/assets/", {"target": "EGFR"}).content.decode()
+    her2 = viewer_client.get("/assets/", {"target": "ERBB2"}).content.decode()
+    assert "NEOK002" in egfr and "NEOK002" not in her2
