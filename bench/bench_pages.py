@@ -65,8 +65,9 @@ ORDER BY a.code LIMIT 50
 PAIR_WHERE = """WHERE a.target_pair_id IN (SELECT tp.id FROM programs_targetpair tp
   JOIN programs_target l ON l.id = tp.low_id JOIN programs_target h ON h.id = tp.high_id
   WHERE (l.symbol, h.symbol) IN (('EGFR','ERBB3'),('ERBB3','EGFR')))"""
-SEARCH_WHERE = """WHERE a.id IN (SELECT asset_id FROM programs_assetdesignation WHERE normalized LIKE %s)
-  OR UPPER(a.search_text) LIKE UPPER(%s)"""
+SEARCH_WHERE = """WHERE a.id IN (SELECT asset_id FROM programs_assetdesignation WHERE normalized LIKE %s
+  UNION SELECT id FROM programs_asset WHERE UPPER(search_text) LIKE UPPER(%s)
+  UNION SELECT asset_id FROM programs_assetdesignation WHERE normalized %% %s)"""
 DETAIL_SQL = [
     "SELECT a.*, c.name, c.slug, c.country FROM programs_asset a JOIN programs_company c ON c.id = a.originator_id "
     "LEFT JOIN milestones_milestone lm ON lm.id = a.latest_milestone_id WHERE a.slug = %s",
@@ -181,7 +182,8 @@ def main() -> None:
         if args.cold_facets:
             cache.clear()
 
-    search_params = (f"%{term.lower().replace('-', '')}%", f"%{term}%")
+    key = term.lower().replace("-", "")
+    search_params = (f"%{key}%", f"%{term}%", key)
     cases = [
         ("asset list", page("/assets/"), list_floor()),
         ("list by pair EGFR x ERBB3", page("/assets/", {"pair": "EGFR-ERBB3"}), list_floor(PAIR_WHERE)),

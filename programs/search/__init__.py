@@ -7,6 +7,8 @@ edit-distance pass over designations. Both return a queryset of asset ids to fil
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
 from django.db.models import Q, QuerySet
 
@@ -48,12 +50,19 @@ def search_condition(text: str) -> Q:
     raw = " ".join(text.split())
     if not key:
         return Q()
-    exact = Q(pk__in=AssetDesignation.objects.filter(normalized__contains=key).values("asset_id"))
+    # One UNION of the indexed paths, then ``pk IN``: an OR of the same conditions made the planner
+    # test every asset row (a sequential scan, ~100 ms at 100,000 assets); each arm of the union
+    # is an index scan (trigram GIN on PostgreSQL).
+    arms: list[QuerySet[Any]] = [
+        AssetDesignation.objects.filter(normalized__contains=key).order_by().values("asset_id")
+    ]
     words = [w for w in raw.split(" ") if w]
     if words:
-        exact |= Q(*[Q(search_text__icontains=w) for w in words])
+        arms.append(Asset.objects.filter(*[Q(search_text__icontains=w) for w in words]).order_by().values("id"))
     if connection.vendor == "postgresql":
-        return exact | Q(pk__in=AssetDesignation.objects.filter(normalized__trigram_similar=key).values("asset_id"))
+        arms.append(AssetDesignation.objects.filter(normalized__trigram_similar=key).order_by().values("asset_id"))
+        return Q(pk__in=arms[0].union(*arms[1:]))
+    exact = Q(pk__in=arms[0].union(*arms[1:]))
     if Asset.objects.filter(exact).exists():
         return exact
     budget = typo_budget(key)
