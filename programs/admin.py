@@ -6,6 +6,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from milestones.models import EfficacyReadout, Milestone, SafetyEvent
+from programs.admin_inputs import SafeRelatedInputsMixin
 from programs.models import (
     Asset,
     AssetDesignation,
@@ -29,38 +30,38 @@ from programs.models import (
 )
 
 
-class DesignationInline(admin.TabularInline):
+class DesignationInline(SafeRelatedInputsMixin, admin.TabularInline):
     model = AssetDesignation
     extra = 1
 
 
-class AssetTargetInline(admin.TabularInline):
+class AssetTargetInline(SafeRelatedInputsMixin, admin.TabularInline):
     model = AssetTarget
     extra = 1
     autocomplete_fields = ["target"]
 
 
-class AssetPayloadInline(admin.TabularInline):
+class AssetPayloadInline(SafeRelatedInputsMixin, admin.TabularInline):
     model = AssetPayload
     extra = 1
     autocomplete_fields = ["payload"]
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(SafeRelatedInputsMixin, admin.TabularInline):
     model = Milestone
     extra = 0
     fields = ["kind", "agency", "phase", "status", "date", "date_precision", "trial_id", "source"]
     autocomplete_fields = ["source"]
 
 
-class SafetyEventInline(admin.TabularInline):
+class SafetyEventInline(SafeRelatedInputsMixin, admin.TabularInline):
     model = SafetyEvent
     extra = 0
     fields = ["category", "term", "grade_band", "assessment", "incidence_percent", "n", "n_total", "source"]
     autocomplete_fields = ["source"]
 
 
-class EfficacyInline(admin.TabularInline):
+class EfficacyInline(SafeRelatedInputsMixin, admin.TabularInline):
     model = EfficacyReadout
     extra = 0
     fields = ["endpoint", "value", "unit", "population", "dose_group", "n", "source"]
@@ -68,7 +69,7 @@ class EfficacyInline(admin.TabularInline):
 
 
 @admin.register(Asset)
-class AssetAdmin(SimpleHistoryAdmin):
+class AssetAdmin(SafeRelatedInputsMixin, SimpleHistoryAdmin):
     list_display = ["code", "inn", "originator", "antibody_format", "conjugation_method", "highest_phase", "status"]
     list_filter = ["status", "antibody_format", "conjugation_method", "masked", "linker_cleavable", "highest_phase"]
     search_fields = ["code", "inn", "designations__name", "originator__name", "targets__symbol"]
@@ -84,19 +85,19 @@ class AssetAdmin(SimpleHistoryAdmin):
     list_select_related = ["originator"]
 
 
-class CompanyAliasInline(admin.TabularInline):
+class CompanyAliasInline(SafeRelatedInputsMixin, admin.TabularInline):
     model = CompanyAlias
     extra = 1
 
 
-class PlatformInline(admin.TabularInline):
+class PlatformInline(SafeRelatedInputsMixin, admin.TabularInline):
     model = Platform
     extra = 0
     autocomplete_fields = ["source"]
 
 
 @admin.register(Company)
-class CompanyAdmin(SimpleHistoryAdmin):
+class CompanyAdmin(SafeRelatedInputsMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "country", "website"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "aliases__name"]
@@ -106,20 +107,20 @@ class CompanyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Platform)
-class PlatformAdmin(SimpleHistoryAdmin):
+class PlatformAdmin(SafeRelatedInputsMixin, SimpleHistoryAdmin):
     list_display = ["name", "company", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "company__name"]
     autocomplete_fields = ["company", "source"]
 
 
-class TargetAliasInline(admin.TabularInline):
+class TargetAliasInline(SafeRelatedInputsMixin, admin.TabularInline):
     model = TargetAlias
     extra = 1
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(SafeRelatedInputsMixin, SimpleHistoryAdmin):
     list_display = ["symbol", "name", "parent"]
     search_fields = ["symbol", "name", "aliases__name"]
     prepopulated_fields = {"slug": ["symbol"]}
@@ -128,46 +129,46 @@ class TargetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TargetPair)
-class TargetPairAdmin(admin.ModelAdmin):
+class TargetPairAdmin(SafeRelatedInputsMixin, admin.ModelAdmin):
     list_display = ["__str__"]
     search_fields = ["low__symbol", "high__symbol"]
     list_select_related = ["low", "high"]
 
 
 @admin.register(Payload)
-class PayloadAdmin(SimpleHistoryAdmin):
+class PayloadAdmin(SafeRelatedInputsMixin, SimpleHistoryAdmin):
     list_display = ["name", "payload_class", "mechanism"]
     list_filter = ["payload_class"]
     search_fields = ["name", "aliases", "mechanism"]
 
 
 @admin.register(Indication)
-class IndicationAdmin(SimpleHistoryAdmin):
+class IndicationAdmin(SafeRelatedInputsMixin, SimpleHistoryAdmin):
     search_fields = ["name"]
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(SafeRelatedInputsMixin, SimpleHistoryAdmin):
     list_display = ["title", "publisher", "published_on", "url"]
     list_filter = ["publisher"]
     search_fields = ["title", "url", "publisher"]
     date_hierarchy = "published_on"
 
 
-class DealPartyInline(admin.TabularInline):
+class DealPartyInline(SafeRelatedInputsMixin, admin.TabularInline):
     model = DealParty
     extra = 1
     autocomplete_fields = ["company"]
 
 
-class DealTermsInline(admin.StackedInline):
+class DealTermsInline(SafeRelatedInputsMixin, admin.StackedInline):
     model = DealTerms
     extra = 0
     autocomplete_fields = ["source"]
 
 
 @admin.register(Deal)
-class DealAdmin(SimpleHistoryAdmin):
+class DealAdmin(SafeRelatedInputsMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "announced_on", "territory", "status"]
     list_filter = ["kind", "status", "announced_precision"]
     search_fields = ["title", "parties__name", "assets__code", "assets__designations__name"]
@@ -177,7 +178,7 @@ class DealAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
+class JobRunAdmin(SafeRelatedInputsMixin, admin.ModelAdmin):
     """Celery job records: read-only, for admins."""
 
     list_display = ["task_name", "status", "started_at", "finished_at", "rows", "args"]
@@ -194,7 +195,7 @@ class JobRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(Statistic)
-class StatisticAdmin(admin.ModelAdmin):
+class StatisticAdmin(SafeRelatedInputsMixin, admin.ModelAdmin):
     list_display = ["group", "key", "value", "records", "computed_at"]
     list_filter = ["group"]
     search_fields = ["key"]
@@ -202,7 +203,7 @@ class StatisticAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatisticGroup)
-class StatisticGroupAdmin(admin.ModelAdmin):
+class StatisticGroupAdmin(SafeRelatedInputsMixin, admin.ModelAdmin):
     list_display = ["group", "dirty", "dirty_since", "last_edit_at", "computed_at"]
     list_filter = ["dirty"]
     readonly_fields = ["group", "dirty", "dirty_since", "last_edit_at", "computed_at"]
