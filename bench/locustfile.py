@@ -19,7 +19,7 @@ SEARCHES = ["HER2", "TROP2", "DXd", "MMAE", "EGFR", "Daiichi", "bispecific", "B7
 # file. CSV for the larger lists (hundreds of rows on the load data); XLSX for a small one, as a BD user
 # pastes into a slide (built in the request: well under ADCTRACK_XLSX_SYNC_MAX_ROWS).
 DEAL_QUESTIONS = ["kind=licence&year_min=2020", "target=ERBB2", "kind=licence&value_min=1000", "status=active",
-                  "kind=co_development", "value_min=500&ordering=-announced_on"]
+                  "kind=co_development", "value_min=500&ordering=-announced"]
 SMALL_DEAL_QUESTIONS = ["year_min=2025", "target=TACSTD2&kind=licence", "kind=option&year_min=2022"]
 
 
