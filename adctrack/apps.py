@@ -10,5 +10,5 @@ class AdctrackConfig(AppConfig):
     verbose_name = "adctrack (project)"
 
     def ready(self) -> None:
-        # Importing registers the receivers: security events and request-id propagation into Celery.
-        from adctrack import request_id, security  # noqa: F401
+        # Importing registers the receivers (security events, request-id propagation into Celery) and checks.
+        from adctrack import checks, request_id, security  # noqa: F401

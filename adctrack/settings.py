@@ -207,7 +207,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = _env("CELERY_TASK_TIME_LIMIT", int, 30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = _env("CELERY_TASK_SOFT_TIME_LIMIT", int, 25 * 60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 2}
+# Redis has no acknowledgements of its own: a task a worker took (acks_late) and never acknowledged,
+# because the worker was killed, goes back to the queue once it has been out this many seconds. It
+# must exceed the longest a task may run (CELERY_TASK_TIME_LIMIT) and the longest retry countdown
+# (600 s), or a task still running would be delivered a second time; a system check warns otherwise.
+CELERY_VISIBILITY_TIMEOUT: int = _env("CELERY_VISIBILITY_TIMEOUT", int, 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "max_retries": 2,
+    # Workers look for overdue unacknowledged tasks every this many seconds (kombu's default, 10 s
+    # times a throttle of 10, would let a lost task wait ~100 s past its timeout).
+    "unacked_restore_interval": max(1, min(60, CELERY_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_DEFAULT_QUEUE = _env("CELERY_QUEUE", str, "adctrack")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE

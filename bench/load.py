@@ -2,11 +2,12 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/adctrack_i8_load python bench/load.py
 
-Seeds the database (migrate, seed_demo, demo users, BENCH_ASSETS bulk-created assets), collects
-static files to a temporary directory, starts gunicorn (BENCH_PORT, default 8108), runs the
-locust users of bench/locustfile.py (BENCH_USERS=20, BENCH_SECONDS=120) and prints p50/p95 per
-request type and as a ratio to /healthz (the floor, measured in the same run). Exits 1 on any
-failed request.
+Seeds the database (migrate, seed_demo, demo users, then ``generate_data`` with BENCH_ASSETS assets
+and BENCH_DEALS deals, with their milestones, parties and terms), collects static files to a
+temporary directory, starts gunicorn (BENCH_PORT, default 8108), runs the locust users of
+bench/locustfile.py (BENCH_USERS=20 split 2:1:1 into analysts, BD users exporting deal tables and
+editors; BENCH_SECONDS=120) and prints p50/p95 per request type and as a ratio to /healthz (the
+floor, measured in the same run). Exits 1 on any failed request.
 """
 
 # ruff: noqa: I001  (locust must be imported first: it monkey-patches with gevent)
@@ -27,20 +28,23 @@ from locust.env import Environment
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from locustfile import Analyst  # noqa: E402
+from locustfile import USERS as USER_CLASSES  # noqa: E402
 
 PORT = int(os.environ.get("BENCH_PORT", "8108"))
 USERS = int(os.environ.get("BENCH_USERS", "20"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "120"))
 ASSETS = int(os.environ.get("BENCH_ASSETS", "3000"))
+DEALS = int(os.environ.get("BENCH_DEALS", "1000"))
 
-BULK = f"""
-from programs.models import Asset, Company
-if not Asset.objects.filter(code__startswith="LOAD").exists():
-    companies = list(Company.objects.all())
-    Asset.objects.bulk_create(
-        [Asset(code=f"LOAD{{i:05d}}", slug=f"load{{i:05d}}", originator=companies[i % len(companies)],
-               description="bulk asset for the load test") for i in range({ASSETS})], batch_size=500)
+# Seeded once per database. A re-run finds the generated assets and seeds nothing: seed_demo would
+# refuse the demo payloads the previous run's editors changed (it never overwrites an edit).
+SEED = f"""
+from django.core.management import call_command
+from programs.models import Asset
+if Asset.objects.count() < {ASSETS}:
+    call_command("seed_demo")
+    call_command("create_demo_users")
+    call_command("generate_data", assets={ASSETS}, deals={DEALS})
 print(Asset.objects.count(), "assets")
 """
 
@@ -51,6 +55,7 @@ def _env(static_root: str) -> dict[str, str]:
         sys.exit("set DATABASE_URL to a PostgreSQL database (e.g. .../adctrack_i8_load)")
     env.update(DEBUG="0", SECURE_SSL_REDIRECT="0", ALLOWED_HOSTS="127.0.0.1,localhost", STATIC_ROOT=static_root,
                SECRET_KEY=env.get("SECRET_KEY", "bench-only-secret-key-" + "x" * 40), LOG_LEVEL="WARNING",
+               REQUEST_LOG_LEVEL="WARNING",  # one JSON line per request would drown the report
                WEB_CONCURRENCY=env.get("WEB_CONCURRENCY", "4"), PORT=str(PORT))
     env.pop("REDIS_URL", None)  # tasks run eagerly; the broker is not what this measures
     return env
@@ -66,9 +71,7 @@ def main() -> int:
     env = _env(static_root)
     if not os.environ.get("BENCH_SKIP_SEED"):  # set on a re-run against an already seeded database
         _manage(env, "migrate", "--noinput")
-        _manage(env, "seed_demo")
-        _manage(env, "create_demo_users")
-        _manage(env, "shell", "-c", BULK)
+        _manage(env, "shell", "-c", SEED)
     if not reuse_static:
         _manage(env, "collectstatic", "--noinput")
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "adctrack.wsgi:application", "--config",
@@ -83,11 +86,15 @@ def main() -> int:
                 time.sleep(0.5)  # waiting for a server to start, not synchronising test steps
         else:
             raise SystemExit("gunicorn did not come up")
-        environment = Environment(user_classes=[Analyst], host=f"http://127.0.0.1:{PORT}")
+        environment = Environment(user_classes=USER_CLASSES, host=f"http://127.0.0.1:{PORT}")
         runner = environment.create_local_runner()
         runner.start(USERS, spawn_rate=5)
         gevent.spawn_later(SECONDS, runner.quit)
-        runner.greenlet.join()
+        # Users stop after SECONDS; a request still in flight ends within locustfile's network_timeout.
+        if not runner.greenlet.join(timeout=SECONDS + 90):  # a gevent Group: True once every user stopped
+            runner.greenlet.kill(block=False)
+            print("the load run did not stop on time", file=sys.stderr)
+            return 1
         return _report(environment)
     finally:
         server.terminate()

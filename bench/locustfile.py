@@ -1,4 +1,4 @@
-"""Locust users for bench/load.py: editors and analysts browsing, searching, editing and exporting.
+"""Locust users for bench/load.py: analysts browse and search, BD users export deal tables, editors edit.
 
 Also runnable alone: ``locust -f bench/locustfile.py --headless -u 20 -r 5 -t 2m --host http://127.0.0.1:8108``
 (demo accounts must exist: ``manage.py create_demo_users``).
@@ -15,7 +15,12 @@ from locust import HttpUser, between, task
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "adctrack-demo-pass")
 SEARCHES = ["HER2", "TROP2", "DXd", "MMAE", "EGFR", "Daiichi", "bispecific", "B7-H3", "zz-no-hit"]
-EXPORT_PATH = os.environ.get("BENCH_EXPORT_PATH", "")  # e.g. /assets/export/?format=csv once it exists
+# What a business-development user asks for: a deal list filtered to a question, then the same list as a
+# file. CSV for the larger lists (hundreds of rows on the load data); XLSX for a small one, as a BD user
+# pastes into a slide (built in the request: well under ADCTRACK_XLSX_SYNC_MAX_ROWS).
+DEAL_QUESTIONS = ["kind=licence&year_min=2020", "target=ERBB2", "kind=licence&value_min=1000", "status=active",
+                  "kind=co_development", "value_min=500&ordering=-announced"]
+SMALL_DEAL_QUESTIONS = ["year_min=2025", "target=TACSTD2&kind=licence", "kind=option&year_min=2022"]
 
 
 class _FormParser(HTMLParser):
@@ -59,27 +64,44 @@ def _unsecure_cookies(client) -> None:  # type: ignore[no-untyped-def]
         cookie.secure = False
 
 
-class Analyst(HttpUser):
-    """Mostly reads; edits through the admin change form; exports when an export URL is given."""
+class _SignedIn(HttpUser):
+    """A user of one demo account, signed in through the login form (cookies made usable on plain HTTP)."""
 
+    abstract = True
     wait_time = between(0.2, 1.0)
-    username = "editor"
+    # A request that hangs fails instead of stalling its user: the run stays bounded.
+    connection_timeout = 10.0
+    network_timeout = 60.0
+    username = "viewer"
 
     def on_start(self) -> None:
-        self.username = random.choice(["admin"])  # the admin change form needs staff; swap for quick form later
         page = self.client.get("/accounts/login/", name="login form")
         _unsecure_cookies(self.client)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-        self.client.post(
+        with self.client.post(
             "/accounts/login/",
             {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1) if token else ""},
-            name="login",
-        )
+            name="login", allow_redirects=False, catch_response=True,
+        ) as response:
+            if response.status_code != 302:  # a refused login answers 200 with the form again
+                response.failure(f"login of {self.username} refused: {response.status_code}")
         _unsecure_cookies(self.client)
+
+    @task(1)
+    def floor(self) -> None:
+        self.client.get("/healthz", name="healthz (floor)")
+
+
+class Analyst(_SignedIn):
+    """Reads: asset list and pages, the other directories and the dashboard, search."""
+
+    weight = 2
+    username = "viewer"
+
+    def on_start(self) -> None:
+        super().on_start()
         listing = self.client.get("/assets/?page=1", name="asset list").text
         self.asset_urls = sorted(set(re.findall(r'href="(/assets/[a-z0-9-]+/)"', listing))) or ["/assets/"]
-        payloads = self.client.get("/admin/programs/payload/", name="admin payload list").text
-        self.payload_ids = sorted(set(re.findall(r"/admin/programs/payload/(\d+)/change/", payloads)))
 
     @task(6)
     def browse(self) -> None:
@@ -94,7 +116,45 @@ class Analyst(HttpUser):
     def search(self) -> None:
         self.client.get("/assets/", params={"q": random.choice(SEARCHES)}, name="search")
 
+
+class BusinessDeveloper(_SignedIn):
+    """Filters the deal list to a question, then exports it: CSV of the list, XLSX of a small list."""
+
+    weight = 1
+    username = "bd"
+
+    @task(3)
+    def deal_list(self) -> None:
+        self.client.get(f"/deals/?{random.choice(DEAL_QUESTIONS)}", name="deal list (filtered)")
+
+    @task(2)
+    def export_csv(self) -> None:
+        url = f"/deals/export/?format=csv&{random.choice(DEAL_QUESTIONS)}"
+        with self.client.get(url, name="export deals CSV", catch_response=True) as response:
+            # A 200 that is not the CSV (a login page, an error page) must count as a failure.
+            if response.status_code != 200 or not response.text.startswith("announced,licensor,licensee"):
+                response.failure(f"not a deal CSV: {response.status_code} {response.text[:80]!r}")
+
     @task(1)
+    def export_xlsx(self) -> None:
+        url = f"/deals/export/?format=xlsx&{random.choice(SMALL_DEAL_QUESTIONS)}"
+        with self.client.get(url, name="export deals XLSX (small)", catch_response=True) as response:
+            if response.status_code != 200 or not response.content.startswith(b"PK"):  # XLSX is a zip file
+                response.failure(f"not an XLSX: {response.status_code} {response.content[:80]!r}")
+
+
+class Editor(_SignedIn):
+    """Edits payloads through the admin change form (an unchanged form plus one new value), and reads."""
+
+    weight = 1
+    username = "admin"  # the admin change form needs a staff account
+
+    def on_start(self) -> None:
+        super().on_start()
+        payloads = self.client.get("/admin/programs/payload/", name="admin payload list").text
+        self.payload_ids = sorted(set(re.findall(r"/admin/programs/payload/(\d+)/change/", payloads)))
+
+    @task(3)
     def edit(self) -> None:
         if not self.payload_ids:
             return
@@ -112,13 +172,10 @@ class Analyst(HttpUser):
             if response.status_code != 302:
                 response.failure(f"save refused: {response.status_code}")
 
-    @task(1)
-    def export(self) -> None:
-        if EXPORT_PATH:
-            self.client.get(EXPORT_PATH, name="export")
-        else:
-            self.client.get("/assets/?page=1", name="export (stand-in: list page 1)")
+    @task(2)
+    def browse(self) -> None:
+        self.client.get(f"/assets/?page={random.randint(1, 40)}", name="asset list")
+        self.client.get("/assets/", params={"q": random.choice(SEARCHES)}, name="search")
 
-    @task(1)
-    def floor(self) -> None:
-        self.client.get("/healthz", name="healthz (floor)")
+
+USERS = [Analyst, BusinessDeveloper, Editor]

@@ -52,6 +52,13 @@ class _Run:
 def job_run(task: Task, args: list[Any]) -> Iterator[_Run]:
     """Record one run of ``task``: a row at start, updated at the end with status, error and rows."""
     run = _Run()
+    if task.request.id and (task.request.delivery_info or {}).get("redelivered"):
+        # An earlier delivery of this very task died with its worker (SIGKILL, OOM, a lost host) and
+        # never finished its row: say so, rather than leave it "running" forever on /jobs/.
+        JobRun.objects.filter(task_id=task.request.id, status=JobStatus.RUNNING).update(
+            finished_at=timezone.now(), status=JobStatus.FAILURE,
+            error="Worker lost during the run; the task was delivered again.",
+        )
     record = JobRun.objects.create(task_name=task.name, task_id=task.request.id or "", args=args)
     try:
         yield run

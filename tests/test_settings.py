@@ -55,3 +55,28 @@ def test_it_uses_postgres_and_the_broker_when_configured() -> None:
     result = _load(SECRET_KEY="x", DATABASE_URL="postgres://u@db:5432/adc", REDIS_URL="redis://r:6379/0")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.postgresql", "False"]
+
+
+def test_it_warns_when_the_visibility_timeout_would_redeliver_running_tasks(settings) -> None:  # type: ignore[no-untyped-def]
+    from adctrack.checks import visibility_timeout_check
+
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
+    settings.CELERY_TASK_TIME_LIMIT = 1800
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    assert visibility_timeout_check() == []
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 1800}
+    assert [m.id for m in visibility_timeout_check()] == ["adctrack.W001"]
+    settings.REDIS_URL = None  # eager tasks: nothing is ever redelivered
+    assert visibility_timeout_check() == []
+
+
+def test_it_reads_the_visibility_timeout_from_the_environment() -> None:
+    code = "import adctrack.settings as s; print(s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'])"
+    base = {k: v for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "CELERY_VISIBILITY_TIMEOUT"}}
+    for value, expected in [(None, "3600"), ("7200", "7200")]:
+        env = {**base, "DEBUG": "1"} | ({"CELERY_VISIBILITY_TIMEOUT": value} if value else {})
+        result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                                timeout=60)
+        assert result.stdout.split() == [expected], result.stderr
+    assert "CELERY_VISIBILITY_TIMEOUT" in _load(DEBUG="1", CELERY_VISIBILITY_TIMEOUT="an hour").stderr

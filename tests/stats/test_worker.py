@@ -6,18 +6,10 @@ set and the worker cannot start, the fixture FAILS rather than skips.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from adctrack.celery_app import app as celery_app
@@ -27,66 +19,18 @@ from programs.stats.compute import recompute_all
 from programs.tasks import sweep_dirty
 from tests.conftest import seed_demo
 from tests.stats.helpers import figures
+from tests.workers import celery_worker, fresh_start, node_name, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT = 60.0
-
-
-def _wait_for(condition: Callable[[], Any], what: str, timeout: float = TIMEOUT) -> Any:
-    """Poll ``condition`` until it returns something truthy; fail with ``what`` after ``timeout`` s."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.2)
-    pytest.fail(f"Timed out after {timeout:.0f} s waiting for {what}")
-
-
-def _database_url() -> str:
-    db = settings.DATABASES["default"]
-    if "postgresql" not in db["ENGINE"]:
-        pytest.fail("The worker tests need DATABASE_URL pointing at PostgreSQL (the worker is another process).")
-    auth = db.get("USER") or "postgres"
-    if db.get("PASSWORD"):
-        auth += f":{db['PASSWORD']}"
-    return f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
 def worker(transactional_db: None) -> Iterator[str]:
     """A `celery worker` subprocess on the test database and this run's queue, ready when it answers a ping."""
-    if not os.environ.get("REDIS_URL"):
-        pytest.fail("REDIS_URL is not set: run the worker tests only against Redis (or deselect -m 'not worker').")
-    queue = settings.CELERY_TASK_DEFAULT_QUEUE
-    name = f"i7test-{os.getpid()}@{socket.gethostname()}"
-    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_QUEUE": queue, "DATABASE_CONN_MAX_AGE": "0"}
-    celery_app.control.purge()
-    log = open(ROOT / ".pytest-worker.log", "w")  # noqa: SIM115 - closed in teardown
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "adctrack", "worker", "--pool", "solo", "-Q", queue, "-n", name,
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "info"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
-        def ready() -> bool:
-            if proc.poll() is not None:
-                pytest.fail(f"The Celery worker exited with {proc.returncode}: "
-                            f"{(ROOT / '.pytest-worker.log').read_text()[-2000:]}")
-            return bool(celery_app.control.ping(destination=[name], timeout=0.5))
-
-        _wait_for(ready, "the Celery worker to answer a ping")
+    fresh_start()
+    name = node_name("i7test")
+    with celery_worker(name):
         yield name
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @contextmanager
@@ -124,11 +68,11 @@ def test_it_updates_statistics_through_a_real_worker(worker: str, client, django
 
     _add_ind_through_the_admin(client, django_user_model, "JSKN021", "2025-06-02")
 
-    _wait_for(lambda: figures("inds_per_agency_year").get("FDA|2025") == 1, "the IND count to reach the worker")
-    _wait_for(lambda: figures("highest_phase").get("ind") == 3, "JSKN021's new highest phase in the statistics")
+    wait_for(lambda: figures("inds_per_agency_year").get("FDA|2025") == 1, "the IND count to reach the worker")
+    wait_for(lambda: figures("highest_phase").get("ind") == 3, "JSKN021's new highest phase in the statistics")
     asset = Asset.objects.get(code="JSKN021")
     assert asset.highest_phase == "ind" and asset.derived_dirty is False
-    _wait_for(lambda: not StatisticGroup.objects.filter(dirty=True).exists(), "every group to be clean")
+    wait_for(lambda: not StatisticGroup.objects.filter(dirty=True).exists(), "every group to be clean")
 
 
 def test_it_catches_up_after_the_broker_returns(worker: str, client, django_user_model, caplog) -> None:
@@ -145,5 +89,5 @@ def test_it_catches_up_after_the_broker_returns(worker: str, client, django_user
 
     sweep_dirty.delay()  # what beat does every minute, now that the broker is back
 
-    _wait_for(lambda: figures("inds_per_agency_year").get("FDA|2024") == 1, "the sweeper to catch up")
-    _wait_for(lambda: not Asset.objects.get(code="NEOK002").derived_dirty, "NEOK002 to be recomputed")
+    wait_for(lambda: figures("inds_per_agency_year").get("FDA|2024") == 1, "the sweeper to catch up")
+    wait_for(lambda: not Asset.objects.get(code="NEOK002").derived_dirty, "NEOK002 to be recomputed")
