@@ -1,7 +1,8 @@
 """A counter that moves whenever tracked data changes, so cached aggregates (facet counts) can key on it.
 
 Every save or delete of a programmes/milestones model bumps it (signal handlers connected in
-``ProgramsConfig.ready``); bulk writers that bypass signals (``programs.generation``) call ``bump``.
+``ProgramsConfig.ready``); bulk writers that bypass signals (``programs.generation``) call ``bump``;
+``programs.bulk`` sends ``bulk_saved``, connected here too.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ def bump(*_args: Any, **_kwargs: Any) -> None:
 def connect() -> None:
     from django.apps import apps
     from django.db.models.signals import post_delete, post_save
+
+    from programs.bulk import bulk_saved
+
+    bulk_saved.connect(bump, dispatch_uid="data-version-bulk")
 
     for label in ("programs", "milestones"):
         for model in apps.get_app_config(label).get_models():
