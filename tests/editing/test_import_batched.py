@@ -171,3 +171,17 @@ def test_it_writes_a_key_repeated_in_the_file_once_with_its_last_values(db, rows
     assert [r.action for r in report.rows] == ["created"] + ["updated"] * (rows - 1)
     m = Milestone.objects.get()
     assert m.source.url == f"https://e.com/r{rows - 1}" and m.history.count() == 1
+
+
+@pytest.mark.parametrize(("cells", "column"), [
+    ({"indication": "x" * 201}, "indication"), ({"source_title": "t" * 501}, "source_title"),
+    ({"source_url": "https://e.com/" + "u" * 990}, "source_url"),
+])
+def test_it_reports_a_cell_too_long_for_its_column(db, cells: dict[str, str], column: str) -> None:
+    AssetFactory(code="JS212")
+    values = dict.fromkeys(MILESTONE_COLUMNS, "")
+    values.update({"asset": "JS212", "kind": "fast_track", "date": "2024-01-02", "source_url": "https://e.com/l"},
+                  **cells)
+    report = import_csv("milestones", HEADER + "\n" + ",".join(values.values()))
+    assert [e[:2] for e in report.errors] == [(2, column)] and "At most" in report.errors[0][2]
+    assert not Milestone.objects.exists()

@@ -230,7 +230,8 @@ class Importer:
         A ``batched`` importer gets an unsaved Source for a new URL and a retitled one unsaved too:
         ``flush_sources`` writes them.
         """
-        url = self.source_url(column, url)
+        url = self.fits(column, Source, "url", self.source_url(column, url))
+        self.fits("source_title", Source, "title", title)
         source = self.sources.get(url)
         if source is None:
             source = Source(url=url, title=title)
@@ -269,6 +270,15 @@ class Importer:
                 f"New company {name!r} looks like known {', '.join(repr(s) for s in similar)}: "
                 "use the known name if it is the same company.")
         return company
+
+    @staticmethod
+    def fits(column: str, model: type[models.Model], field: str, text: str) -> str:
+        """``text``, if it fits the model field's ``max_length``: PostgreSQL would refuse it at write time
+        (a 500), SQLite would store it; either way the row, not the run, must say so."""
+        limit = model._meta.get_field(field).max_length  # type: ignore[union-attr]
+        if limit is not None and len(text) > limit:
+            raise CellError(column, f"At most {limit} characters here; this cell has {len(text)}.")
+        return text
 
     @staticmethod
     def _stem(key: str) -> str:

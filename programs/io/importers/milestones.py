@@ -55,7 +55,7 @@ class MilestoneImporter(Importer):
 
     def indication(self, name: str) -> Indication | None:
         """The indication of this name (case-insensitive); a new one is written by ``flush``."""
-        name = " ".join(name.split())
+        name = self.fits("indication", Indication, "name", " ".join(name.split()))
         if not name:
             return None
         found = self.indications.get(name.lower())
