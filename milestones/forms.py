@@ -23,8 +23,7 @@ _STATUS_CHOICES = [(MilestoneStatus.OCCURRED, "Occurred"), (MilestoneStatus.PLAN
 def upsert_source(url: str, title: str = "") -> Source:
     """The Source with this URL, created if new; a title fills an empty one, never overwrites."""
     source, created = Source.objects.get_or_create(url=url, defaults={"title": title})
-    if not created and title and not source.title:
-        source.title = title
+    if not created and source.fill_title(title):
         source.save()
     return source
 

@@ -1,7 +1,9 @@
 """A counter that moves whenever tracked data changes, so cached aggregates (facet counts) can key on it.
 
-Every save or delete of a programmes/milestones model bumps it (signal handlers connected in
-``ProgramsConfig.ready``); bulk writers that bypass signals (``programs.generation``) call ``bump``.
+Every save or delete of curated data (a ``TrackedModel``, or a target pair) bumps it (signal handlers
+connected in ``ProgramsConfig.ready``); job records, statistics and export logs do not, or every
+sweep of the stats job would empty the page cache; the derived recompute bumps it itself; bulk writers that bypass signals (``programs.generation``) call ``bump``;
+``programs.bulk`` sends ``bulk_saved``, connected here too.
 """
 
 from __future__ import annotations
@@ -45,7 +47,15 @@ def connect() -> None:
     from django.apps import apps
     from django.db.models.signals import post_delete, post_save
 
+    from programs.bulk import bulk_saved
+
+    bulk_saved.connect(bump, dispatch_uid="data-version-bulk")
+
+    from programs.models import TargetPair, TrackedModel
+
     for label in ("programs", "milestones"):
         for model in apps.get_app_config(label).get_models():
+            if not (issubclass(model, TrackedModel) or model is TargetPair):
+                continue
             post_save.connect(bump, sender=model, dispatch_uid=f"data-version-save-{model._meta.label}")
             post_delete.connect(bump, sender=model, dispatch_uid=f"data-version-delete-{model._meta.label}")

@@ -2,6 +2,7 @@
 
 Receivers only flip flags and register ``on_commit`` enqueues (``programs.services``); the derived
 writes themselves use ``QuerySet.update`` and ``bulk_create``, which send no signals, so nothing loops.
+Bulk writers of edited data go through ``programs.bulk``, whose ``bulk_saved`` signal lands here too.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.dispatch import receiver
 
 from milestones.models import EfficacyReadout, Milestone, SafetyEvent
 from programs import services
+from programs.bulk import bulk_saved
 from programs.models import (
     Asset,
     AssetDesignation,
@@ -81,6 +83,24 @@ def _changed(sender: type[Model], instance: Model, created: bool = False, **kwar
 for _model in (Asset, *_ASSET_CHILDREN, *_OTHERS):
     post_save.connect(_changed, sender=_model, dispatch_uid=f"stats-save-{_model._meta.label_lower}")
     post_delete.connect(_changed, sender=_model, dispatch_uid=f"stats-delete-{_model._meta.label_lower}")
+
+
+@receiver(bulk_saved, dispatch_uid="stats-bulk-saved")
+def bulk_changed(sender: type[Model], instances: list[Model], created: bool, **kwargs: Any) -> None:
+    """A bulk write (``programs.bulk``, e.g. the CSV import): the same marks as ``_changed``, batched.
+
+    Each asset is marked once and the statistics groups once, whatever the number of rows.
+    """
+    if _muted.get() or not instances:
+        return
+    groups = MODEL_GROUPS.get(sender._meta.label_lower, ())
+    if issubclass(sender, _ASSET_CHILDREN):
+        services.assets_changed({i.asset_id for i in instances}, groups)  # type: ignore[attr-defined]
+    elif issubclass(sender, (Asset, Deal, DealParty)):
+        for instance in instances:  # rare in bulk; per-row semantics (new asset forced, deal's assets)
+            _changed(sender, instance, created=created)
+    elif issubclass(sender, _OTHERS):
+        services.stats_changed(groups)
 
 
 @receiver(m2m_changed, sender=Deal.assets.through, dispatch_uid="stats-deal-assets")

@@ -72,12 +72,17 @@ def job_run(task: Task, args: list[Any]) -> Iterator[_Run]:
     JobRun.objects.filter(pk=record.pk).update(finished_at=timezone.now(), status=JobStatus.SUCCESS, rows=run.rows)
 
 
-def _recompute_one(asset_id: int) -> int:
+def _recompute_one(asset_id: int, groups: set[str] | None = None) -> int:
+    """Recompute one asset; the statistics groups its change touches are marked edited, or, when
+    ``groups`` is given, added to it for the caller to mark once for a whole batch."""
     from programs.services import stats_changed
 
     changed = recompute_asset_changes(asset_id)
-    if changed:
-        stats_changed(g for field in changed for g in FIELD_GROUPS[field])
+    touched = {g for field in changed or () for g in FIELD_GROUPS[field]}
+    if groups is not None:
+        groups |= touched
+    elif touched:
+        stats_changed(touched)
     return 0 if changed is None else 1
 
 
@@ -91,10 +96,19 @@ def recompute_asset(self: Task, asset_id: int) -> int:
 
 @shared_task(bind=True, name="programs.recompute_assets", **RETRY)
 def recompute_assets(self: Task, asset_ids: list[int]) -> int:
-    """Recompute a batch of assets (the sweeper's unit of work)."""
+    """Recompute a batch of assets (the sweeper's and bulk writes' unit of work).
+
+    The statistics groups are marked once for the batch: marking them per asset would queue a
+    statistics run per asset whenever the previous run finished in between (always, when eager).
+    """
+    from programs.services import stats_changed
+
+    groups: set[str] = set()
     with job_run(self, [len(asset_ids)]) as run:
         for asset_id in asset_ids:
-            run.rows += _recompute_one(asset_id)
+            run.rows += _recompute_one(asset_id, groups)
+        if groups:
+            stats_changed(groups)
     return run.rows
 
 

@@ -134,10 +134,10 @@ class Milestone(TrackedModel):
         end = self.when.end
         return self.is_planned and end is not None and end < (today or timezone.localdate())
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def before_write(self) -> None:
+        """Keep the plan as first announced, so the slip is known once the event occurs."""
         if self.status == MilestoneStatus.PLANNED and self.planned_date is None and self.date:
             self.planned_date, self.planned_precision = self.date, self.date_precision
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def clean(self) -> None:
         """Domain rules shared by the editor forms, the CSV import and the API."""

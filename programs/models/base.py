@@ -27,4 +27,12 @@ class TrackedModel(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
             self.version += 1
+        self.before_write()
         super().save(*args, **kwargs)
+
+    def before_write(self) -> None:
+        """Fill fields derived from others before the row is written.
+
+        Called by ``save`` and by the bulk writers (``programs.bulk``), which bypass ``save``: a rule
+        put here holds for both. The default does nothing.
+        """

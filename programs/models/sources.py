@@ -25,3 +25,10 @@ class Source(TrackedModel):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+    def fill_title(self, title: str) -> bool:
+        """Give an untitled source ``title``; a known title is never overwritten. True when it changed."""
+        if title and not self.title:
+            self.title = title
+            return True
+        return False

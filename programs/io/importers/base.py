@@ -4,6 +4,10 @@ An importer runs every row inside one transaction. Rows that fail are reported w
 if any row failed, or on a dry run, the transaction is rolled back, so a dry run reports exactly what
 the real run would do (including rows that depend on earlier rows) and a real run writes all or nothing.
 Lookups (designations, sources, companies, existing rows) are loaded once per run, not per row.
+
+Two ways to write. By default ``import_row`` saves as it goes, each row in a savepoint. An importer
+with ``batched = True`` (milestones) only *plans* in ``import_row`` (no query per row) and writes
+everything in ``flush`` with bulk statements, after every row validated and only on a real run.
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
+from programs.bulk import create_with_history, update_with_history
 from programs.io.columns import COLUMNS, LIST_SEPARATOR
 from programs.models import AssetDesignation, Company, CompanyAlias, Source
 from programs.text import normalize_name, slugify_code
@@ -119,6 +124,8 @@ class Importer:
 
     table: ClassVar[str]
     required: ClassVar[tuple[str, ...]] = ()
+    #: True: ``import_row`` writes nothing and ``flush`` writes all rows at the end (see module doc).
+    batched: ClassVar[bool] = False
 
     def __init__(self, dry_run: bool = False) -> None:
         self.report = ImportReport(self.table, dry_run)
@@ -135,22 +142,37 @@ class Importer:
         if not rows:
             self.report.file_errors.append("The file has no data rows.")
             return self.report
-        with transaction.atomic():
-            self.load()
-            for number, raw in rows:
-                row = {c: raw.get(c, "") for c in self.columns}
-                result = RowResult(number, ERROR)
-                try:
-                    with transaction.atomic():
-                        result.action, result.key = self.import_row(row)
-                except CellError as exc:
-                    result.errors.append((exc.column, exc.message))
-                except ValidationError as exc:
-                    result.errors.extend(self._flatten(exc))
-                self.report.rows.append(result)
-            if not self.report.written:
-                transaction.set_rollback(True)
+        try:
+            with transaction.atomic():
+                self.load()
+                self.prefetch([raw for _, raw in rows])
+                for number, raw in rows:
+                    self.report.rows.append(self._run_row(number, {c: raw.get(c, "") for c in self.columns}))
+                if self.report.written:
+                    self.flush()
+                else:
+                    transaction.set_rollback(True)
+        except IntegrityError:
+            # Validation passed, so another writer added a clashing row meanwhile (PostgreSQL; SQLite
+            # holds the write lock for the whole run). The transaction rolled back: nothing written.
+            self.report.file_errors.append(
+                "Someone else changed the same records while this file was imported; nothing was written. "
+                "Run the import again.")
         return self.report
+
+    def _run_row(self, number: int, row: dict[str, str]) -> RowResult:
+        result = RowResult(number, ERROR)
+        try:
+            if self.batched:
+                result.action, result.key = self.import_row(row)
+            else:
+                with transaction.atomic():  # a failed row leaves no partial write behind
+                    result.action, result.key = self.import_row(row)
+        except CellError as exc:
+            result.errors.append((exc.column, exc.message))
+        except ValidationError as exc:
+            result.errors.extend(self._flatten(exc))
+        return result
 
     @staticmethod
     def _flatten(exc: ValidationError) -> list[tuple[str, str]]:
@@ -163,14 +185,22 @@ class Importer:
         """Load the lookups every row needs, once (designations, sources, companies)."""
         self.assets_by_name: dict[str, int] = dict(AssetDesignation.objects.values_list("normalized", "asset_id"))
         self.sources: dict[str, Source] = {s.url: s for s in Source.objects.all()}
+        self.retitled_sources: dict[str, Source] = {}
+        self._urls: dict[str, str | CellError] = {}
         self.companies: dict[str, Company] = {}
         for company in Company.objects.all():
             self.companies[normalize_name(company.name)] = company
         for alias in CompanyAlias.objects.select_related("company"):
             self.companies.setdefault(alias.normalized, alias.company)
 
+    def prefetch(self, rows: list[dict[str, str]]) -> None:
+        """Load what depends on the file's rows, in a few queries (e.g. the named assets' milestones)."""
+
     def import_row(self, row: dict[str, str]) -> tuple[str, str]:
         raise NotImplementedError
+
+    def flush(self) -> None:
+        """Write what a ``batched`` importer planned; runs once, on a real run with no errors."""
 
     # --- cell parsers ----------------------------------------------------------------------------
     def asset_id(self, column: str, text: str) -> int:
@@ -181,19 +211,45 @@ class Importer:
             raise CellError(column, f"No asset is known as {text!r}: import it in the assets table first.")
         return self.assets_by_name[key]
 
+    def source_url(self, column: str, url: str) -> str:
+        """The validated URL; each distinct text is validated once (files cite a few sources many times)."""
+        checked = self._urls.get(url)
+        if checked is None:
+            try:
+                checked = validate_source_url(url)
+            except ValidationError as exc:
+                checked = CellError(column, exc.messages[0])
+            self._urls[url] = checked
+        if isinstance(checked, CellError):
+            raise CellError(column, checked.message)
+        return checked
+
     def source(self, column: str, url: str, title: str = "") -> Source:
-        try:
-            url = validate_source_url(url)
-        except ValidationError as exc:
-            raise CellError(column, exc.messages[0]) from exc
+        """The source with this URL, created if new; a title fills an empty one (``Source.fill_title``).
+
+        A ``batched`` importer gets an unsaved Source for a new URL and a retitled one unsaved too:
+        ``flush_sources`` writes them.
+        """
+        url = self.fits(column, Source, "url", self.source_url(column, url))
+        self.fits("source_title", Source, "title", title)
         source = self.sources.get(url)
         if source is None:
-            source = Source.objects.create(url=url, title=title)
+            source = Source(url=url, title=title)
+            if not self.batched:
+                source.save()
             self.sources[url] = source
-        elif title and not source.title:
-            source.title = title
-            source.save()
+        elif source.fill_title(title):
+            if self.batched:
+                if source.pk is not None:
+                    self.retitled_sources[url] = source
+            else:
+                source.save()
         return source
+
+    def flush_sources(self) -> None:
+        """Write the sources a ``batched`` run planned: new ones, then the ones that gained a title."""
+        create_with_history(Source, [s for s in self.sources.values() if s.pk is None])
+        update_with_history(Source, list(self.retitled_sources.values()), ["title"])
 
     def company(self, column: str, name: str) -> Company:
         name = " ".join(name.split())
@@ -214,6 +270,15 @@ class Importer:
                 f"New company {name!r} looks like known {', '.join(repr(s) for s in similar)}: "
                 "use the known name if it is the same company.")
         return company
+
+    @staticmethod
+    def fits(column: str, model: type[models.Model], field: str, text: str) -> str:
+        """``text``, if it fits the model field's ``max_length``: PostgreSQL would refuse it at write time
+        (a 500), SQLite would store it; either way the row, not the run, must say so."""
+        limit = model._meta.get_field(field).max_length  # type: ignore[union-attr]
+        if limit is not None and len(text) > limit:
+            raise CellError(column, f"At most {limit} characters here; this cell has {len(text)}.")
+        return text
 
     @staticmethod
     def _stem(key: str) -> str:
