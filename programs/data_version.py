@@ -1,9 +1,10 @@
-"""A counter that moves whenever tracked data changes, so cached aggregates (facet counts) can key on it.
+"""A counter that moves whenever curated data changes, so cached pages and facet counts can key on it.
 
 Every save or delete of curated data (a ``TrackedModel``, or a target pair) bumps it (signal handlers
 connected in ``ProgramsConfig.ready``); job records, statistics and export logs do not, or every
-sweep of the stats job would empty the page cache; the derived recompute bumps it itself; bulk writers that bypass signals (``programs.generation``) call ``bump``;
-``programs.bulk`` sends ``bulk_saved``, connected here too.
+sweep of the stats job would empty the page cache. The derived recompute bumps it itself, bulk
+writers that bypass signals (``programs.generation``) call ``bump``, and ``programs.bulk`` sends
+``bulk_saved``, connected here too.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ def connect() -> None:
 
     bulk_saved.connect(bump, dispatch_uid="data-version-bulk")
 
-    from programs.models import TargetPair, TrackedModel
+    from programs.models import TargetPair
+    from programs.models.base import TrackedModel
 
     for label in ("programs", "milestones"):
         for model in apps.get_app_config(label).get_models():
