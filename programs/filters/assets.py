@@ -18,6 +18,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django_countries import countries
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from milestones.models import SafetyEvent
 from milestones.vocab import Agency, Assessment, MilestoneKind, SafetyCategory
@@ -109,6 +111,11 @@ class TargetsFilter(django_filters.Filter):
     field_class = TargetsField
 
 
+@extend_schema_field(OpenApiTypes.STR)  # a company slug; the schema cannot guess it through originator__slug
+class CompanySlugsFilter(django_filters.ModelMultipleChoiceFilter):
+    pass
+
+
 class PairsFilter(django_filters.Filter):
     field_class = PairsField
 
@@ -136,7 +143,7 @@ class AssetFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=AssetStatus.choices, label="Status", distinct=False)
     # field_name names the slug too: django-filter filters by ``getattr(company, to_field_name)``, and
     # ``originator=<slug>`` would compare a slug with the foreign key's integer (a 500).
-    originator = django_filters.ModelMultipleChoiceFilter(
+    originator = CompanySlugsFilter(
         queryset=Company.objects.all(), to_field_name="slug", field_name="originator__slug", label="Originator",
         distinct=False,
     )
