@@ -74,7 +74,8 @@ class ExportSpec:
         return [c.header for c in self.columns]
 
 
-def _chunks(iterable: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
+def chunked(iterable: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Lists of up to ``size`` items of ``iterable``, read lazily."""
     it = iter(iterable)
     while chunk := list(islice(it, size)):
         yield chunk
@@ -177,7 +178,7 @@ def deal_rows(qs: QuerySet[Deal], spec: ExportSpec, chunk_size: int | None = Non
         qs.annotate(export_standing=FilteredRelation("terms", condition=Q(terms__stands=True)))
         .values_list(*_MAIN_DEAL, *_STANDING).iterator(chunk_size=chunk_size)
     )
-    for chunk in _chunks(main, chunk_size):
+    for chunk in chunked(main, chunk_size):
         ids = [r[0] for r in chunk]
         parties = _deal_parties(ids)
         assets = _deal_assets(ids)
@@ -211,12 +212,20 @@ def _deal_parties(ids: list[int]) -> dict[int, tuple[str, str, str, str]]:
     )
     out = {}
     for deal_id, parties in _grouped(rows).items():
-        out[deal_id] = (
-            _join(c for _, c, r in parties if r == _LICENSOR),
-            _join(c for _, c, r in parties if r == _LICENSEE),
-            _join(f"{c}:{r}" for _, c, r in parties if r != _LICENSOR and r != _LICENSEE),
-            "; ".join(f"{c} ({_ROLE_LABEL.get(r, r)})" for _, c, r in parties),
-        )
+        # One pass per deal: this runs for every exported deal, so no generator per column.
+        licensors: list[str] = []
+        licensees: list[str] = []
+        others: list[str] = []
+        readable: list[str] = []
+        for _, company, role in parties:
+            if role == _LICENSOR:
+                licensors.append(company)
+            elif role == _LICENSEE:
+                licensees.append(company)
+            else:
+                others.append(f"{company}:{role}")
+            readable.append(f"{company} ({_ROLE_LABEL.get(role, role)})")
+        out[deal_id] = (SEP.join(licensors), SEP.join(licensees), SEP.join(others), "; ".join(readable))
     return out
 
 
@@ -227,8 +236,12 @@ def _deal_assets(ids: list[int]) -> dict[int, tuple[str, str, str]]:
         .order_by("deal_id", "asset__code", "asset_id", "asset__asset_targets__position")
         .values_list("deal_id", "asset_id", "asset__code", "asset__asset_targets__target__symbol")
     )
-    out = {}
+    out: dict[int, tuple[str, str, str]] = {}
     for deal_id, links in _grouped(rows).items():
+        if len(links) == 1:  # the common case: one asset with one target (or none)
+            _, _, code, symbol = links[0]
+            out[deal_id] = (code, f"{code}: {symbol}", symbol) if symbol else (code, "", "")
+            continue
         # asset id -> (code, [symbols]) in code order; an asset without targets has one row of None
         per_asset: dict[int, tuple[str, list[str]]] = {}
         for _, asset_id, code, symbol in links:
@@ -289,7 +302,7 @@ def asset_rows(qs: QuerySet[Asset], spec: ExportSpec, chunk_size: int | None = N
     """The asset export's rows in ``qs``'s order; one query per related table per chunk."""
     chunk_size = chunk_size or CHUNK
     main = qs.values_list(*_MAIN_ASSET).iterator(chunk_size=chunk_size)
-    for chunk in _chunks(main, chunk_size):
+    for chunk in chunked(main, chunk_size):
         ids = [r[0] for r in chunk]
         names = _grouped(
             AssetDesignation.objects.filter(IdIn("asset_id", ids)).order_by("asset_id", "id")
