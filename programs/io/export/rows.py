@@ -4,21 +4,24 @@ Rows are built per chunk of ``CHUNK`` main rows: the main query runs once as a s
 (``.values_list().iterator()``), and each chunk costs one query per related table (parties, assets
 with their targets, terms, ...) filtered by the chunk's ids. Memory stays flat whatever the row count.
 
-Cell values keep their types (``Decimal``, ``date``, ``Money``, ``PreciseDate``); the writers turn
-them into CSV text or typed XLSX cells. Each column declares the ``Kind`` its cells have, so the
-writers pick one converter per column up front instead of testing every cell's type: at 100,000
-rows x 27 columns that per-cell dispatch was a large share of an export's time.
+Cell values keep their types (``Decimal``, ``date``, ``PreciseDate``); the writers turn them into CSV
+text or typed XLSX cells. A money cell is a plain ``Decimal``: its column names its currency (fixed,
+or the row's ``currency`` cell), so no wrapper object is built per amount.
+
+Each column declares the ``Kind`` its cells have, so the writers pick one converter per column up
+front instead of testing every cell's type: at 100,000 rows x 27 columns that per-cell dispatch was
+a large share of an export's time.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from itertools import islice
-from typing import Any, NamedTuple
+from itertools import groupby, islice
+from operator import itemgetter
+from typing import Any
 
 from django.db.models import BooleanField, Expression, F, FilteredRelation, Q, QuerySet
 
@@ -39,26 +42,20 @@ class Kind(StrEnum):
     AUTO = "auto"  # anything: the writer tests each cell's type
     TEXT = "text"  # str
     DATE = "date"  # PreciseDate or date
-    MONEY = "money"  # Money
+    MONEY = "money"  # Decimal, millions of the column's currency
     NUMBER = "number"  # Decimal or int
-
-
-class Money(NamedTuple):
-    """An amount in millions of ``currency`` (written as a number with a currency format in XLSX).
-
-    A NamedTuple, not a frozen dataclass: an export creates several per row, and a frozen
-    dataclass's ``__init__`` (``object.__setattr__`` per field) costs about three times as much.
-    """
-
-    amount: Decimal
-    currency: str
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
+    """One exported column. A MONEY column's currency is ``currency`` (a code such as "USD") or,
+    with ``currency_from``, the code in the same row's cell of that column (a header)."""
+
     header: str
     width: int = 14
     kind: Kind = Kind.AUTO
+    currency: str = ""
+    currency_from: str = ""
 
 
 @dataclass
@@ -115,26 +112,25 @@ def _join(values: Iterable[str]) -> str:
     return SEP.join(v for v in values if v)
 
 
-def _money(value: Decimal | None, currency: str) -> Money | None:
-    return None if value is None else Money(value, currency)
-
-
 _MILLI = Decimal("0.001")
-
-
-def _usd(value: Decimal | None, rate: Decimal) -> Money | None:
-    return None if value is None else Money((value * rate).quantize(_MILLI), "USD")
 
 
 def _bool(value: bool | None) -> str:
     return "" if value is None else ("true" if value else "false")
 
 
+_key = itemgetter(0)
+
+
 def _grouped(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[tuple[Any, ...]]]:
-    """``(key, ...)`` rows to ``{key: [row, ...]}`` in the rows' order (rows keep their key: no copying)."""
-    out: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for row in rows:
-        out[row[0]].append(row)
+    """``(key, ...)`` rows to ``{key: [row, ...]}``, in the rows' order (rows keep their key: no copying).
+
+    ``groupby`` finds the runs of one key in C; every query here orders by its key first, so each
+    key is one run (``extend`` keeps the result right even if it were not).
+    """
+    out: dict[int, list[tuple[Any, ...]]] = {}
+    for key, run in groupby(rows, _key):
+        out.setdefault(key, []).extend(run)
     return out
 
 
@@ -144,14 +140,27 @@ T, D, M, N = Kind.TEXT, Kind.DATE, Kind.MONEY, Kind.NUMBER
 _W = {"announced": 11, "licensor": 24, "licensee": 24, "other_parties": 30, "assets": 16, "kind": 14,
       "territory": 22, "currency": 9, "status": 11, "source_url": 40}
 _DEAL_KINDS = {"announced": D, "upfront": M, "milestones": M, "total_value": M}
+
+
+def _local(header: str, width: int = 14) -> Column:
+    """A money column in the currency of the row's ``currency`` cell."""
+    return Column(header, width, M, currency_from="currency")
+
+
+def _usd_column(header: str) -> Column:
+    return Column(header, 14, M, currency="USD")
+
+
 DEAL_EXTRA = (
     Column("title", 44, T), Column("parties", 50, T), Column("asset_targets", 30, T), Column("targets", 18, T),
-    Column("platform", 20, T), Column("upfront_usd", 14, M), Column("milestones_usd", 14, M),
-    Column("total_value_usd", 14, M), Column("equity", 12, M), Column("usd_per_unit", 12, N),
+    Column("platform", 20, T), _usd_column("upfront_usd"), _usd_column("milestones_usd"),
+    _usd_column("total_value_usd"), _local("equity", 12), Column("usd_per_unit", 12, N),
     Column("terms_source_url", 40, T), Column("other_terms", 50, T), Column("source_title", 44, T),
     Column("deal_path", 14, T),
 )
-DEAL_SPEC_COLUMNS = tuple(Column(h, _W.get(h, 14), _DEAL_KINDS.get(h, T)) for h in DEAL_COLUMNS) + DEAL_EXTRA
+DEAL_SPEC_COLUMNS = tuple(
+    _local(h) if _DEAL_KINDS.get(h) is M else Column(h, _W.get(h, 14), _DEAL_KINDS.get(h, T)) for h in DEAL_COLUMNS
+) + DEAL_EXTRA
 _ROLE_LABEL: dict[str, str] = {str(k): str(v) for k, v in DealRole.choices}
 _LICENSOR, _LICENSEE = DealRole.LICENSOR.value, DealRole.LICENSEE.value
 _MAIN_DEAL = ("pk", "title", "kind", "announced_on", "announced_precision", "territory", "status",
@@ -189,18 +198,18 @@ def deal_rows(qs: QuerySet[Deal], spec: ExportSpec, chunk_size: int | None = Non
                 sources[src_url] = src_title
             licensors, licensees, others, readable = parties.get(pk, _NO_PARTIES)
             codes, asset_targets, targets = assets.get(pk, _NO_ASSETS)
-            if cur is None:  # no standing terms (currency is never null in a terms row)
-                money: list[Cell] = [None, None, None, "", None, None, None, None, None, ""]
-            else:
-                if t_url not in sources:
-                    sources[t_url] = t_title
-                money = [_money(up, cur), _money(ms, cur), _money(tv, cur), cur, _usd(up, rate), _usd(ms, rate),
-                         _usd(tv, rate), _money(eq, cur), rate, t_url]
+            if cur is None:  # no standing terms (a terms row's currency is never null)
+                cur = t_url = ""
+            elif t_url not in sources:
+                sources[t_url] = t_title
             yield [
-                PreciseDate(on, precision), licensors, licensees, others, codes, kind, territory, *money[:4],
+                PreciseDate(on, precision), licensors, licensees, others, codes, kind, territory, up, ms, tv, cur,
                 status, src_url,
-                title, readable, asset_targets, targets, platform or "", *money[4:],
-                other_terms.get(pk, ""), src_title, f"/deals/{pk}/",
+                title, readable, asset_targets, targets, platform or "",
+                None if up is None else (up * rate).quantize(_MILLI),
+                None if ms is None else (ms * rate).quantize(_MILLI),
+                None if tv is None else (tv * rate).quantize(_MILLI),
+                eq, rate, t_url, other_terms.get(pk, ""), src_title, f"/deals/{pk}/",
             ]
 
 

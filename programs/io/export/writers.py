@@ -24,7 +24,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from programs.dates import PreciseDate
-from programs.io.export.rows import Cell, ExportSpec, Kind, Money, chunked
+from programs.io.export.rows import Cell, Column, ExportSpec, Kind, chunked
 from programs.vocab import DatePrecision
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -51,8 +51,6 @@ def csv_text(value: Cell) -> str | int:
         return ""
     if isinstance(value, PreciseDate):
         return value.iso()
-    if isinstance(value, Money):
-        return _decimal_text(value.amount)
     if isinstance(value, Decimal):
         return _decimal_text(value)
     if isinstance(value, bool):
@@ -74,19 +72,16 @@ def _csv_date(value: Cell) -> str | int:
     return value.iso() if value.__class__ is PreciseDate else csv_text(value)
 
 
-def _csv_money(value: Cell) -> str | int:
-    if value.__class__ is Money:  # _decimal_text inlined: seven money cells per deal row
-        text = format(value.amount, "f")
+def _csv_number(value: Cell) -> str | int:
+    if value.__class__ is Decimal:  # _decimal_text inlined: eight amounts per deal row
+        text = format(value, "f")
         return (text.rstrip("0").rstrip(".") or "0") if "." in text else text
     return csv_text(value)
 
 
-def _csv_number(value: Cell) -> str | int:
-    return _decimal_text(value) if value.__class__ is Decimal else csv_text(value)
-
-
+# A money cell is a number in CSV: the currency is the row's ``currency`` column or the header's.
 _CSV_BY_KIND: dict[Kind, Callable[[Cell], str | int]] = {
-    Kind.AUTO: csv_text, Kind.TEXT: _csv_textcell, Kind.DATE: _csv_date, Kind.MONEY: _csv_money,
+    Kind.AUTO: csv_text, Kind.TEXT: _csv_textcell, Kind.DATE: _csv_date, Kind.MONEY: _csv_number,
     Kind.NUMBER: _csv_number,
 }
 
@@ -154,13 +149,18 @@ Put = Callable[[int, int, Any], object]
 
 
 class _Cells:
-    """Per-kind cell writers for one worksheet, sharing the workbook's formats."""
+    """Cell writers for one worksheet, one per column, sharing the workbook's formats.
+
+    ``row`` is the row being written: a money column whose currency is another column's cell
+    reads it from there.
+    """
 
     def __init__(self, wb: xlsxwriter.Workbook, ws: Worksheet) -> None:
         self.wb, self.ws = wb, ws
         self.date = wb.add_format({"num_format": DATE_FORMAT})
         self.money_formats: dict[str, Format] = {}
         self.string, self.number, self.datetime = ws.write_string, ws.write_number, ws.write_datetime
+        self.row: list[Cell] = []
 
     def money(self, currency: str) -> Format:
         fmt = self.money_formats.get(currency)
@@ -168,20 +168,37 @@ class _Cells:
             fmt = self.money_formats[currency] = self.wb.add_format({"num_format": money_format(currency)})
         return fmt
 
-    def by_kind(self, kind: Kind) -> Put:
-        return {Kind.TEXT: self.put_text, Kind.DATE: self.put_date, Kind.MONEY: self.put_money,
-                Kind.NUMBER: self.put_number}.get(kind, self.put_any)
+    def for_column(self, column: Column, spec: ExportSpec) -> Put:
+        if column.kind is Kind.MONEY:
+            if column.currency_from:
+                return self._money_from(spec.headers.index(column.currency_from))
+            if column.currency:
+                return self._money_in(self.money(column.currency))
+            return self.put_number
+        return {Kind.TEXT: self.put_text, Kind.DATE: self.put_date,
+                Kind.NUMBER: self.put_number}.get(column.kind, self.put_any)
+
+    def _money_in(self, fmt: Format) -> Put:
+        def put(r: int, c: int, v: Any) -> None:
+            if v.__class__ is Decimal:
+                self.number(r, c, v, fmt)
+            else:
+                self.put_any(r, c, v)
+        return put
+
+    def _money_from(self, index: int) -> Put:
+        def put(r: int, c: int, v: Any) -> None:
+            currency = self.row[index]
+            if v.__class__ is Decimal and currency:
+                self.number(r, c, v, self.money(currency))
+            else:
+                self.put_any(r, c, v)
+        return put
 
     def put_text(self, r: int, c: int, v: Any) -> None:
         if v.__class__ is str:
             if v:
                 self.string(r, c, "'" + v if v[:1] in _FORMULA_FIRST else v)
-        else:
-            self.put_any(r, c, v)
-
-    def put_money(self, r: int, c: int, v: Any) -> None:
-        if v.__class__ is Money:
-            self.number(r, c, v.amount, self.money(v.currency))
         else:
             self.put_any(r, c, v)
 
@@ -203,9 +220,7 @@ class _Cells:
     def put_any(self, r: int, c: int, v: Any) -> None:
         if v is None:
             return
-        if isinstance(v, Money):
-            self.put_money(r, c, v)
-        elif isinstance(v, PreciseDate):
+        if isinstance(v, PreciseDate):
             self.put_date(r, c, v)
         elif isinstance(v, bool):
             self.ws.write_boolean(r, c, v)
@@ -236,10 +251,11 @@ def write_xlsx(
             ws.write_string(0, i, column.header, bold)
         ws.freeze_panes(1, 0)
         cells = _Cells(wb, ws)
-        puts = [cells.by_kind(c.kind) for c in spec.columns]
+        puts = [cells.for_column(c, spec) for c in spec.columns]
         r = 0
         for row in rows:
             r += 1
+            cells.row = row
             c = 0
             for put, value in zip(puts, row, strict=True):
                 if value is not None:
