@@ -31,7 +31,9 @@ from programs.models import Asset, AssetDesignation, AssetPayload, AssetTarget, 
 from programs.text import normalize_name
 from programs.vocab import DealRole
 
-CHUNK = 2000
+# Rows per chunk: each chunk costs a few related queries (plus a FETCH of the main cursor); 5,000
+# rows keep that to about 80 round trips for 100,000 deals and hold only a few MB at a time.
+CHUNK = 5000
 SEP = LIST_SEPARATOR
 Cell = Any
 
@@ -81,7 +83,7 @@ def chunked(iterable: Iterable[Any], size: int) -> Iterator[list[Any]]:
 class IdIn(Expression):
     """``column IN (ids)`` as a filter, the ids sent as one array parameter on PostgreSQL.
 
-    Django's ``column__in=ids`` prepares and validates every id in Python: at 2,000 ids per chunk
+    Django's ``column__in=ids`` prepares and validates every id in Python: at 5,000 ids per chunk
     and a few related tables that was a tenth of an export's time. ``= ANY(%s)`` costs nothing per
     id on our side; other databases get a plain ``IN (%s, ...)``.
     """
