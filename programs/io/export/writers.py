@@ -6,7 +6,7 @@ negative number stays a number.
 
 Both writers choose one converter per column from its ``Kind`` before the first row; a converter
 handles the column's own type (and None) directly and hands anything else to the generic path
-(``csv_text`` / ``_put_any``), so a wrong kind costs speed, never correctness.
+(``csv_text`` / ``_Cells.put_any``), so a wrong kind costs speed, never correctness.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def _csv_number(value: Cell) -> str | int:
     return csv_text(value)
 
 
-# A money cell is a number in CSV: the currency is the row's ``currency`` column or the header's.
+# A money cell is a plain number in CSV (its currency is in the row or in the header).
 _CSV_BY_KIND: dict[Kind, Callable[[Cell], str | int]] = {
     Kind.AUTO: csv_text, Kind.TEXT: _csv_textcell, Kind.DATE: _csv_date, Kind.MONEY: _csv_number,
     Kind.NUMBER: _csv_number,
