@@ -34,6 +34,14 @@ class DealTable(tables.Table):
         attrs = {"class": "data"}
         empty_text = "No deals match these filters."
 
+    def _sorted_by_filterset(self, queryset: Any, is_descending: bool) -> tuple[Any, bool]:
+        """Keep the FilterSet's order: it sorted by the same ``ordering`` with its tie-breakers (title,
+        pk); re-sorting by the column alone would order ties (equal or missing values) differently
+        from the API and the exports."""
+        return queryset, True
+
+    order_announced = order_title = order_kind = order_territory = order_value = order_status = _sorted_by_filterset
+
     def render_announced(self, record: Deal) -> str:
         return record.announced.display()
 

@@ -29,6 +29,8 @@ DEAL_QUERIES = [
     {"value_min": "1000"},
     {"year_min": "2023", "year_max": "2024"},
     {"q": "CytomX", "ordering": "-title"},
+    {"ordering": "-value"},  # the value annotation beside the export's join of the standing terms
+    {"value_max": "2000", "ordering": "value"},
 ]
 
 
