@@ -14,20 +14,24 @@ from programs.models import Asset, AssetPayload, AssetTarget
 
 
 class AssetTable(tables.Table):
+    # Every sort ends on the code (unique): ties keep one order, the same on the page and in the export.
     code = tables.Column(linkify=True, verbose_name="Code")
-    inn = tables.Column(verbose_name="INN", default="")
-    targets = tables.Column(empty_values=(), verbose_name="Targets", order_by=("first_target",))
+    inn = tables.Column(verbose_name="INN", default="", order_by=("inn", "code"))
+    targets = tables.Column(empty_values=(), verbose_name="Targets", order_by=("first_target", "code"))
     originator = tables.Column(
-        linkify=lambda record: record.originator.get_absolute_url(), order_by=("originator__name",)
+        linkify=lambda record: record.originator.get_absolute_url(), order_by=("originator__name", "code")
     )
-    antibody_format = tables.Column(verbose_name="Format")
-    conjugation_method = tables.Column(verbose_name="Conjugation")
-    payload_class = tables.Column(empty_values=(), verbose_name="Payload class", order_by=("first_payload_class",))
-    highest_phase = tables.Column(verbose_name="Highest phase", order_by=("highest_phase_rank",))
+    antibody_format = tables.Column(verbose_name="Format", order_by=("antibody_format", "code"))
+    conjugation_method = tables.Column(verbose_name="Conjugation", order_by=("conjugation_method", "code"))
+    payload_class = tables.Column(
+        empty_values=(), verbose_name="Payload class", order_by=("first_payload_class", "code")
+    )
+    highest_phase = tables.Column(verbose_name="Highest phase", order_by=("highest_phase_rank", "code"))
     latest_event = tables.Column(
-        empty_values=(), verbose_name="Latest event", order_by=("latest_event_date",), accessor="latest_milestone"
+        empty_values=(), verbose_name="Latest event", order_by=("latest_event_date", "code"),
+        accessor="latest_milestone",
     )
-    latest_event_date = tables.Column(verbose_name="Date", empty_values=())
+    latest_event_date = tables.Column(verbose_name="Date", empty_values=(), order_by=("latest_event_date", "code"))
 
     class Meta:
         model = Asset
@@ -48,3 +52,15 @@ def annotate_sort_keys(qs: QuerySet[Asset]) -> QuerySet[Asset]:
         AssetPayload.objects.filter(asset=OuterRef("pk")).order_by("position").values("payload__payload_class")[:1]
     )
     return qs.annotate(first_target=Subquery(first_target), first_payload_class=Subquery(first_payload))
+
+
+COMPUTED_SORTS = {"targets", "payload_class"}
+
+
+def sort_assets(qs: QuerySet[Asset], sort: str | None) -> QuerySet[Asset]:
+    """``qs`` in the order the asset list shows for ``?sort=`` (unknown keys are ignored, as on the page)."""
+    if not sort:
+        return qs
+    if sort.lstrip("-") in COMPUTED_SORTS:
+        qs = annotate_sort_keys(qs)
+    return AssetTable(qs, order_by=sort).data.data  # type: ignore[no-any-return]

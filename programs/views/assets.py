@@ -36,10 +36,9 @@ from programs.models import (
 )
 from programs.pagecache import Page, cached_page
 from programs.tables import AssetTable
-from programs.tables.assets import annotate_sort_keys
+from programs.tables.assets import COMPUTED_SORTS, annotate_sort_keys
 
 PER_PAGE = 50
-COMPUTED_SORTS = {"targets", "-targets", "payload_class", "-payload_class"}
 
 
 def asset_queryset() -> QuerySet[Asset]:
@@ -74,7 +73,7 @@ def asset_list(request: HttpRequest) -> HttpResponse:
 def _asset_list_body(request: HttpRequest, template: str) -> Page:
     fs = AssetFilterSet(request.GET, queryset=asset_queryset(), request=request)
     qs = fs.qs
-    if request.GET.get("sort") in COMPUTED_SORTS:
+    if request.GET.get("sort", "").lstrip("-") in COMPUTED_SORTS:
         qs = annotate_sort_keys(qs)
     table = AssetTable(qs)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)

@@ -87,3 +87,22 @@ def test_it_writes_the_import_columns_first_in_the_import_format(bd_client: Clie
     assert (row["upfront"], row["total_value"], row["currency"]) == ("12.5", "100", "EUR")
     assert (row["upfront_usd"], row["total_value_usd"]) == ("13.75", "110")
     assert "Alpha Bio (Licensor)" in row["parties"]
+
+
+SORTED_ASSET_QUERIES = [
+    {"sort": "-highest_phase"}, {"sort": "targets"}, {"sort": "-payload_class", "target": "EGFR"},
+    {"sort": "originator"}, {"sort": "-latest_event"}, {"sort": "no-such-column"},
+]
+
+
+@pytest.mark.parametrize("query", SORTED_ASSET_QUERIES, ids=lambda q: urlencode(q, doseq=True))
+def test_it_exports_the_assets_in_the_pages_sort(demo_data: None, bd_client: Client, query: dict) -> None:
+    import re
+
+    html = bd_client.get(reverse("programs:asset_list"), query).content.decode()
+    table = html[html.index("<tbody"):html.index("</tbody>")]
+    on_page = re.findall(r'<tr>\s*<td><a href="/assets/[^"]+/">([^<]+)</a>', table)
+    assert len(on_page) == Asset.objects.filter(
+        pk__in=AssetFilterSet(_qd(query), queryset=Asset.objects.all()).qs.values("pk")).count() > 1
+    response = bd_client.get(reverse("programs:asset_export"), {**query, "format": "csv"})
+    assert [r["code"] for r in csv_rows(response)] == on_page

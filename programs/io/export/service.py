@@ -30,6 +30,7 @@ from programs.filters import AssetFilterSet, DealFilterSet
 from programs.io.export.rows import ExportSpec, asset_rows, asset_spec, deal_rows, deal_spec
 from programs.io.export.writers import csv_stream, write_xlsx
 from programs.models import Asset, Deal, ExportLog
+from programs.tables.assets import sort_assets
 
 FORMATS = ("csv", "xlsx")
 # Parameters that belong to the page, not to the filters.
@@ -58,7 +59,8 @@ def filtered(table: str, query: QueryDict) -> QuerySet[Any]:
     if not fs.is_valid():
         raise ValueError("; ".join(f"{k}: {' '.join(v)}" for k, v in fs.errors.items()))
     qs = fs.qs
-    if table == "assets":  # AssetFilterSet may sort by anything; make the order total
+    if table == "assets":  # the list's ?sort= (the table's), then a total order
+        qs = sort_assets(qs, query.get("sort"))
         order = list(qs.query.order_by) or list(Asset._meta.ordering)
         if "pk" not in order:
             qs = qs.order_by(*order, "pk")
