@@ -24,3 +24,12 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" request_id=%({x-request-id}o)s'
+
+
+def post_worker_init(worker: object) -> None:
+    """Move everything loaded at start-up (Django, the URL conf, templates) out of the garbage
+    collector's reach: its full collections then walk only what requests allocate. At 100 assets a
+    page, the API list spent about a quarter of its time in collections over start-up objects."""
+    import gc
+
+    gc.freeze()

@@ -18,6 +18,7 @@ page runs all its queries (facet counts stay cached by the list's filter state u
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -182,6 +183,10 @@ def main() -> None:
         if args.cold_facets:
             cache.clear()
 
+    # As gunicorn.conf.py does in each worker after loading the app: start-up objects are frozen
+    # out of the garbage collector's full passes (pages and floors below run in this process).
+    page("/assets/")()
+    gc.freeze()
     key = term.lower().replace("-", "")
     search_params = (f"%{key}%", f"%{term}%", key)
     cases = [

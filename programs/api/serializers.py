@@ -17,6 +17,7 @@ from rest_framework import serializers
 from milestones.vocab import Agency, MilestoneKind, MilestoneStatus
 from programs.api.base import ModelCleanMixin
 from programs.api.errors import Conflict
+from programs.api.fast import FastRepresentationMixin
 from programs.api.fields import (
     AssetKeyField,
     CompanyKeyField,
@@ -139,7 +140,7 @@ DERIVED_FIELDS = [
 ]
 
 
-class AssetSerializer(ModelCleanMixin, serializers.ModelSerializer):
+class AssetSerializer(FastRepresentationMixin, ModelCleanMixin, serializers.ModelSerializer):
     """An asset. Write ``targets`` as symbols/aliases in arm order, ``payloads`` as names,
     ``designations`` as extra names (the code is always one); the derived facts are read-only."""
 
