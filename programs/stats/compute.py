@@ -1,10 +1,11 @@
 """Writing statistics: one transaction per group, set-based SQL writes, today's snapshot, freshness flags.
 
-Each group's figures go from its ``GROUP BY`` query (``programs.stats.groups``) straight into the
-``Statistic`` table in one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE``: no row travels through
+Each group's rows go from its ``GROUP BY`` query (``programs.stats.groups``) into a temporary table
+and from there, compared with the stored figures, into ``Statistic`` with one
+``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` of the rows that changed. No row travels through
 Python, which is what made large groups (one row per ILD figure, per target pair) cost many times their
-query. Three more statements per group drop the keys that disappeared and bring today's snapshot in
-line. ``ON CONFLICT`` works on PostgreSQL and on SQLite (3.24+), so the embedded setup runs the same code.
+query. Two ``DELETE ... NOT EXISTS`` drop vanished keys; today's snapshot is written the same way.
+All of it is plain SQL that PostgreSQL and SQLite (3.24+) both run, so the embedded setup runs the same code.
 
 ``recompute_group`` is idempotent and safe to run in two workers at once: it locks the group's
 ``StatisticGroup`` row (``select_for_update``), so the second run waits and then writes the same rows.
@@ -24,58 +25,90 @@ from programs.stats.groups import GROUPS, Source
 log = logging.getLogger(__name__)
 
 
+SCRATCH = "stat_source"  # the temporary table one group's rows are materialised into
+
+
 def _sql() -> dict[str, str]:
-    """The four write statements, with table and column names quoted for the current backend."""
+    """The write statements, with table and column names quoted for the current backend."""
     q = connection.ops.quote_name
-    stat, snap = q(Statistic._meta.db_table), q(StatisticSnapshot._meta.db_table)
+    stat, snap, src = q(Statistic._meta.db_table), q(StatisticSnapshot._meta.db_table), q(SCRATCH)
     group, key, value, records, meta, at, date = map(q, ("group", "key", "value", "records", "meta",
                                                          "computed_at", "date"))
     return {
-        # "WHERE 1 = 1": SQLite needs a WHERE between INSERT ... SELECT and ON CONFLICT to parse it.
-        # Every row is written with the run's timestamp (``computed_at`` says when each figure was
-        # computed); the unique (group, key) index makes it one statement, whatever the row count.
+        # The group's rows, computed once: the upsert, the removal of vanished keys and the snapshot
+        # all read them, and the GROUP BY itself is the expensive part.
+        "materialise": f"CREATE TEMPORARY TABLE {src} AS {{source}}",
+        # Compare and write: a hash join against the stored figures keeps the unchanged rows out, so a
+        # recompute that changes nothing writes nothing (no dead tuples, no index churn). ON CONFLICT
+        # is then only a safety net; the group's row lock already serialises writers.
         "upsert": (
             f"INSERT INTO {stat} ({group}, {key}, {value}, {records}, {meta}, {at}) "
-            "SELECT %s, s.stat_key, s.stat_value, s.stat_records, s.stat_meta, %s FROM ({source}) s WHERE 1 = 1 "
+            f"SELECT %s, s.stat_key, s.stat_value, s.stat_records, s.stat_meta, %s FROM {src} s "
+            f"LEFT JOIN {stat} t ON t.{group} = %s AND t.{key} = s.stat_key "
+            f"WHERE t.id IS NULL OR t.{value} <> s.stat_value OR t.{records} <> s.stat_records "
+            f"OR t.{meta} <> s.stat_meta "
             f"ON CONFLICT ({group}, {key}) DO UPDATE SET {value} = excluded.{value}, "
             f"{records} = excluded.{records}, {meta} = excluded.{meta}, {at} = excluded.{at}"
         ),
-        # Rows not written by this run are keys that disappeared. "<>" rather than "<": correct even if
-        # the clock stepped back since the last run.
-        "drop": f"DELETE FROM {stat} WHERE {group} = %s AND {at} <> %s",
-        # Today's snapshot: compare and write, so the many incremental runs of a day only touch the
-        # figures that changed (a snapshot row is date, group, key, value, records).
+        # Today's snapshot, compare and write the same way: the many incremental runs of a day only
+        # touch the figures that changed.
         "snapshot": (
             f"INSERT INTO {snap} ({date}, {group}, {key}, {value}, {records}) "
-            f"SELECT %s, {group}, {key}, {value}, {records} FROM {stat} WHERE {group} = %s "
+            f"SELECT %s, %s, s.stat_key, s.stat_value, s.stat_records FROM {src} s "
+            f"LEFT JOIN {snap} p ON p.{date} = %s AND p.{group} = %s AND p.{key} = s.stat_key "
+            f"WHERE p.id IS NULL OR p.{value} <> s.stat_value OR p.{records} <> s.stat_records "
             f"ON CONFLICT ({date}, {group}, {key}) DO UPDATE SET {value} = excluded.{value}, "
-            f"{records} = excluded.{records} WHERE {snap}.{value} <> excluded.{value} "
-            f"OR {snap}.{records} <> excluded.{records}"
+            f"{records} = excluded.{records}"
+        ),
+        # After both upserts every source key is stored; more stored rows than source rows means keys
+        # vanished. Counting first keeps the usual case (nothing vanished) free of anti-joins.
+        "counts": (
+            f"SELECT (SELECT COUNT(*) FROM {src}), (SELECT COUNT(*) FROM {stat} WHERE {group} = %s), "
+            f"(SELECT COUNT(*) FROM {snap} WHERE {date} = %s AND {group} = %s)"
+        ),
+        # Only when keys vanished. The index keeps the anti-joins linear whatever plan the database
+        # picks: with stale table statistics PostgreSQL may choose a nested loop over the scratch table.
+        "index": f"CREATE INDEX {q(SCRATCH + '_key')} ON {src} (stat_key)",
+        "drop": (
+            f"DELETE FROM {stat} WHERE {group} = %s AND NOT EXISTS "
+            f"(SELECT 1 FROM {src} s WHERE s.stat_key = {stat}.{key})"
         ),
         "snapshot_drop": (
             f"DELETE FROM {snap} WHERE {date} = %s AND {group} = %s AND NOT EXISTS "
-            f"(SELECT 1 FROM {stat} t WHERE t.{group} = {snap}.{group} AND t.{key} = {snap}.{key})"
+            f"(SELECT 1 FROM {src} s WHERE s.stat_key = {snap}.{key})"
         ),
+        "cleanup": f"DROP TABLE {src}",
     }
 
 
 def write_group(group: str, source: Source) -> int:
-    """Replace ``group``'s figures by the rows of ``source`` and update today's snapshot; returns the rows.
+    """Bring ``group``'s figures and today's snapshot in line with ``source``; returns the rows changed.
 
-    Four statements, all set-based. Call inside the group's transaction (``recompute_group``).
+    Five set-based statements (eight when keys vanished), whatever the number of rows. A figure's
+    ``computed_at`` is when it got its current value; the group's ``StatisticGroup.computed_at`` is
+    when all of them were last confirmed. Call inside the group's transaction (``recompute_group``):
+    if anything fails, the rollback also removes the scratch table (DDL is transactional on
+    PostgreSQL and SQLite).
     """
     sql = _sql()
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())
     today = ops.adapt_datefield_value(timezone.localdate())
     with connection.cursor() as cur:
-        # The source's own "%s" placeholders stay placeholders: its SQL is spliced in, its params follow ours.
-        cur.execute(sql["upsert"].replace("{source}", source.sql), [group, now, *source.params])
-        written = max(cur.rowcount, 0)
-        cur.execute(sql["drop"], [group, now])
-        cur.execute(sql["snapshot"], [today, group])
-        cur.execute(sql["snapshot_drop"], [today, group])
-    return written
+        # The source's "%s" placeholders stay placeholders: its SQL is spliced in, its params passed on.
+        cur.execute(sql["materialise"].replace("{source}", source.sql), list(source.params))
+        cur.execute(sql["upsert"], [group, now, group])
+        changed = max(cur.rowcount, 0)
+        cur.execute(sql["snapshot"], [today, group, today, group])
+        cur.execute(sql["counts"], [group, today, group])
+        fresh, stored, snapped = cur.fetchone()
+        if stored > fresh or snapped > fresh:
+            cur.execute(sql["index"])
+            cur.execute(sql["drop"], [group])
+            changed += max(cur.rowcount, 0)
+            cur.execute(sql["snapshot_drop"], [today, group])
+        cur.execute(sql["cleanup"])
+    return changed
 
 
 def ensure_groups() -> None:
@@ -87,7 +120,7 @@ def ensure_groups() -> None:
 
 
 def recompute_group(group: str) -> int:
-    """Recompute one group's figures; returns the number of statistic rows written."""
+    """Recompute one group's figures; returns the number of statistic rows written or removed."""
     build = GROUPS[group]
     with transaction.atomic():
         state, _ = StatisticGroup.objects.select_for_update().get_or_create(group=group)
