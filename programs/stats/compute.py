@@ -152,15 +152,31 @@ def recompute_all() -> int:
 def mark_groups_dirty(groups: Iterable[str]) -> list[str]:
     """Flag groups as edited; returns those whose flag flipped clean -> dirty (they need a task).
 
-    Two or three small queries, whatever the burst size: that is what makes 1,000 edits cost one run.
+    One UPDATE, whatever the burst size: that is what makes 1,000 edits cost one run. It reports the
+    flips itself (``RETURNING``, PostgreSQL and SQLite 3.35+): an edit that waited on the row lock of a
+    running recompute sees the flag that run cleared, so it flips it again and queues another run. A
+    group never computed yet is created dirty and left to the sweeper, as ``ensure_groups`` does.
     """
     names = [g for g in dict.fromkeys(groups) if g in GROUPS]
     if not names:
         return []
-    now = timezone.now()
-    ensure_groups()
-    flipped = list(StatisticGroup.objects.filter(group__in=names, dirty=False).values_list("group", flat=True))
-    if flipped:
-        StatisticGroup.objects.filter(group__in=flipped, dirty=False).update(dirty=True, dirty_since=now)
-    StatisticGroup.objects.filter(group__in=names).update(last_edit_at=now)
-    return flipped
+    q = connection.ops.quote_name
+    dirty, since, edited, group = map(q, ("dirty", "dirty_since", "last_edit_at", "group"))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    marks = ", ".join(["%s"] * len(names))
+    with connection.cursor() as cur:
+        # A clean group (or a dirty one without a date) becomes dirty since now; one already dirty keeps
+        # the time of its first edit. "dirty_since = now" afterwards therefore means "flipped here".
+        cur.execute(
+            f"UPDATE {q(StatisticGroup._meta.db_table)} SET {edited} = %s, "
+            f"{since} = CASE WHEN {dirty} AND {since} IS NOT NULL THEN {since} ELSE %s END, {dirty} = %s "
+            f"WHERE {group} IN ({marks}) RETURNING {group}, CASE WHEN {since} = %s THEN 1 ELSE 0 END",
+            [now, now, True, *names, now],
+        )
+        rows = cur.fetchall()
+    if len(rows) < len(names):
+        ensure_groups()
+        new = [g for g in names if g not in {r[0] for r in rows}]
+        StatisticGroup.objects.filter(group__in=new).update(last_edit_at=timezone.now())
+    flipped = {g for g, flip in rows if flip}
+    return [g for g in names if g in flipped]
