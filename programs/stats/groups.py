@@ -206,7 +206,7 @@ _DEAL_KEYS: dict[str, Callable[[], Any]] = {
 
 
 def _deal_counts(dimension: str) -> Source:
-    return _counted(Deal.objects.all(), _DEAL_KEYS[dimension](), distinct=True)
+    return _counted(Deal.objects.all(), _DEAL_KEYS[dimension]())  # no join: each deal row counts once
 
 
 def _deal_values(dimension: str) -> Source:
@@ -273,8 +273,9 @@ MODEL_GROUPS: dict[str, tuple[str, ...]] = {
     "programs.asset": ("highest_phase", "antibody_format", "conjugation_method", "conjugation_by_phase",
                        "site_specific_share", "originator_country", "target", "target_pair", "payload_class",
                        "ind_to_dosing", *_ILD_GROUPS),
-    "milestones.milestone": ("inds_per_agency_year", "highest_phase", "conjugation_by_phase",
-                             "site_specific_share", "ind_to_dosing"),
+    # The phase and IND-to-dosing groups read the asset's derived columns, not milestones: the asset
+    # task marks them (``programs.tasks.FIELD_GROUPS``) when a milestone edit actually changed those.
+    "milestones.milestone": ("inds_per_agency_year",),
     "milestones.safetyevent": _ILD_GROUPS,
     "milestones.efficacyreadout": (),
     "programs.assettarget": ("target", "target_pair"),
