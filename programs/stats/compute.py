@@ -38,6 +38,11 @@ def _sql() -> dict[str, str]:
         # The group's rows, computed once: the upsert, the removal of vanished keys and the snapshot
         # all read them, and the GROUP BY itself is the expensive part.
         "materialise": f"CREATE TEMPORARY TABLE {src} AS {{source}}",
+        "materialise_empty_meta": (
+            f"CREATE TEMPORARY TABLE {src} AS SELECT s.stat_key, s.stat_value, s.stat_records, "
+            f"{'JSONB_BUILD_OBJECT()' if connection.vendor == 'postgresql' else 'JSON_OBJECT()'} AS stat_meta "
+            "FROM ({source}) s"
+        ),
         # Compare and write: a hash join against the stored figures keeps the unchanged rows out, so a
         # recompute that changes nothing writes nothing (no dead tuples, no index churn). ON CONFLICT
         # is then only a safety net; the group's row lock already serialises writers.
@@ -96,7 +101,8 @@ def write_group(group: str, source: Source) -> int:
     today = ops.adapt_datefield_value(timezone.localdate())
     with connection.cursor() as cur:
         # The source's "%s" placeholders stay placeholders: its SQL is spliced in, its params passed on.
-        cur.execute(sql["materialise"].replace("{source}", source.sql), list(source.params))
+        materialise = sql["materialise" if source.meta else "materialise_empty_meta"]
+        cur.execute(materialise.replace("{source}", source.sql), list(source.params))
         cur.execute(sql["upsert"], [group, now, group])
         changed = max(cur.rowcount, 0)
         cur.execute(sql["snapshot"], [today, group, today, group])

@@ -47,19 +47,20 @@ IND_KINDS = (MilestoneKind.IND_CLEARED, MilestoneKind.CTA_APPROVED)
 
 @dataclass(frozen=True)
 class Source:
-    """One ``SELECT`` with the columns in ``COLUMNS`` (others are ignored), and its parameters."""
+    """One ``SELECT`` with the columns in ``COLUMNS`` (others are ignored), and its parameters.
+
+    ``meta=False``: the rows have no ``stat_meta`` column and get ``{}``. (Inside the GROUP BY query a
+    constant JSON object would be built for every input row, and grouped by.)
+    """
 
     sql: str
     params: Sequence[Any]
+    meta: bool = True
 
     @classmethod
-    def of(cls, qs: QuerySet[Any]) -> Source:
+    def of(cls, qs: QuerySet[Any], *, meta: bool = True) -> Source:
         sql, params = qs.order_by().query.sql_with_params()
-        return cls(sql, tuple(params))
-
-
-def _empty_meta() -> JSONObject:
-    return JSONObject()  # '{}' as jsonb on PostgreSQL, JSON text on SQLite
+        return cls(sql, tuple(params), meta)
 
 
 def _text(expr: Any) -> Cast:
@@ -79,7 +80,7 @@ def _binary(field: str) -> Collate:
 def _counted(qs: QuerySet[Any], key: Expression | F, counted: str = "id", *, distinct: bool = False) -> Source:
     """Rows counted per key: value and records are both the count."""
     n = Count(counted, distinct=distinct)
-    return Source.of(qs.values(stat_key=key).annotate(stat_value=n, stat_records=n, stat_meta=_empty_meta()))
+    return Source.of(qs.values(stat_key=key).annotate(stat_value=n, stat_records=n), meta=False)
 
 
 def by_highest_phase() -> Source:
@@ -156,15 +157,14 @@ def ind_to_dosing() -> Source:
     always: value 0 from 0 records when nobody has been dosed yet.
     """
     table = connection.ops.quote_name(Asset._meta.db_table)
-    meta = "JSONB_BUILD_OBJECT()" if connection.vendor == "postgresql" else "JSON_OBJECT()"
     sql = (
         "SELECT 'median_days' AS stat_key, COALESCE(AVG(r.d * 1.0), 0.0) AS stat_value, "
-        f"COALESCE(MAX(r.c), 0) AS stat_records, {meta} AS stat_meta FROM ("
+        "COALESCE(MAX(r.c), 0) AS stat_records FROM ("
         "SELECT ind_to_dosing_days AS d, ROW_NUMBER() OVER (ORDER BY ind_to_dosing_days) AS rn, "
         f"COUNT(*) OVER () AS c FROM {table} WHERE ind_to_dosing_days IS NOT NULL) r "
         "WHERE r.rn IN ((r.c + 1) / 2, (r.c + 2) / 2)"
     )
-    return Source(sql, ())
+    return Source(sql, (), meta=False)
 
 
 _ILD = dict(category=SafetyCategory.ILD, assessment=Assessment.REPORTED, grade_band=GradeBand.ANY,
@@ -177,8 +177,8 @@ def ild_by_payload_class() -> Source:
     n = Count("asset__safetyevents", distinct=True)
     total = Sum(ExpressionWrapper(F("asset__safetyevents__incidence_percent"), output_field=FloatField()))
     mean = Round(Cast(total, FloatField()) / Cast(n, FloatField()), 3)
-    return Source.of(qs.values(stat_key=F("payload__payload_class")).annotate(
-        stat_value=mean, stat_records=n, stat_meta=_empty_meta()))
+    return Source.of(qs.values(stat_key=F("payload__payload_class")).annotate(stat_value=mean, stat_records=n),
+                     meta=False)
 
 
 def ild_points() -> Source:
@@ -214,7 +214,7 @@ def _deal_values(dimension: str) -> Source:
     usd = Round(Coalesce(Sum(_USD, filter=Q(terms__stands=True)), 0.0, output_field=FloatField()), 3)
     valued = Count("id", distinct=True, filter=Q(terms__stands=True, terms__total_value__isnull=False))
     return Source.of(Deal.objects.values(stat_key=_DEAL_KEYS[dimension]()).annotate(
-        stat_value=usd, stat_records=valued, stat_meta=_empty_meta()))
+        stat_value=usd, stat_records=valued), meta=False)
 
 
 def deals_by_year() -> Source:
