@@ -43,29 +43,40 @@ def _sql() -> dict[str, str]:
             f"{'JSONB_BUILD_OBJECT()' if connection.vendor == 'postgresql' else 'JSON_OBJECT()'} AS stat_meta "
             "FROM ({source}) s"
         ),
-        # Compare and write: a hash join against the stored figures keeps the unchanged rows out, so a
-        # recompute that changes nothing writes nothing (no dead tuples, no index churn). ON CONFLICT
-        # is then only a safety net; the group's row lock already serialises writers.
-        "upsert": (
+        # Compare and write, in two statements. New keys: a plain INSERT (no speculative insertion,
+        # which costs PostgreSQL about half as much again per row). Changed figures: a join with the
+        # stored rows keeps the unchanged ones out, so a recompute that changes nothing writes nothing
+        # (no dead tuples, no index churn), and ON CONFLICT turns the rest into updates. Only this
+        # task writes statistics, and the group's row lock serialises its runs.
+        "insert": (
             f"INSERT INTO {stat} ({group}, {key}, {value}, {records}, {meta}, {at}) "
             f"SELECT %s, s.stat_key, s.stat_value, s.stat_records, s.stat_meta, %s FROM {src} s "
-            f"LEFT JOIN {stat} t ON t.{group} = %s AND t.{key} = s.stat_key "
-            f"WHERE t.id IS NULL OR t.{value} <> s.stat_value OR t.{records} <> s.stat_records "
-            f"OR t.{meta} <> s.stat_meta "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {stat} t WHERE t.{group} = %s AND t.{key} = s.stat_key)"
+        ),
+        "update": (
+            f"INSERT INTO {stat} ({group}, {key}, {value}, {records}, {meta}, {at}) "
+            f"SELECT %s, s.stat_key, s.stat_value, s.stat_records, s.stat_meta, %s FROM {src} s "
+            f"JOIN {stat} t ON t.{group} = %s AND t.{key} = s.stat_key "
+            f"WHERE t.{value} <> s.stat_value OR t.{records} <> s.stat_records OR t.{meta} <> s.stat_meta "
             f"ON CONFLICT ({group}, {key}) DO UPDATE SET {value} = excluded.{value}, "
             f"{records} = excluded.{records}, {meta} = excluded.{meta}, {at} = excluded.{at}"
         ),
-        # Today's snapshot, compare and write the same way: the many incremental runs of a day only
-        # touch the figures that changed.
-        "snapshot": (
+        # Today's snapshot, the same two ways: the first run of a day inserts, the many incremental
+        # runs after it only touch the figures that changed.
+        "snapshot_insert": (
+            f"INSERT INTO {snap} ({date}, {group}, {key}, {value}, {records}) "
+            f"SELECT %s, %s, s.stat_key, s.stat_value, s.stat_records FROM {src} s WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {snap} p WHERE p.{date} = %s AND p.{group} = %s AND p.{key} = s.stat_key)"
+        ),
+        "snapshot_update": (
             f"INSERT INTO {snap} ({date}, {group}, {key}, {value}, {records}) "
             f"SELECT %s, %s, s.stat_key, s.stat_value, s.stat_records FROM {src} s "
-            f"LEFT JOIN {snap} p ON p.{date} = %s AND p.{group} = %s AND p.{key} = s.stat_key "
-            f"WHERE p.id IS NULL OR p.{value} <> s.stat_value OR p.{records} <> s.stat_records "
+            f"JOIN {snap} p ON p.{date} = %s AND p.{group} = %s AND p.{key} = s.stat_key "
+            f"WHERE p.{value} <> s.stat_value OR p.{records} <> s.stat_records "
             f"ON CONFLICT ({date}, {group}, {key}) DO UPDATE SET {value} = excluded.{value}, "
             f"{records} = excluded.{records}"
         ),
-        # After both upserts every source key is stored; more stored rows than source rows means keys
+        # After the inserts every source key is stored; more stored rows than source rows means keys
         # vanished. Counting first keeps the usual case (nothing vanished) free of anti-joins.
         "counts": (
             f"SELECT (SELECT COUNT(*) FROM {src}), (SELECT COUNT(*) FROM {stat} WHERE {group} = %s), "
@@ -89,7 +100,7 @@ def _sql() -> dict[str, str]:
 def write_group(group: str, source: Source) -> int:
     """Bring ``group``'s figures and today's snapshot in line with ``source``; returns the rows changed.
 
-    Five set-based statements (eight when keys vanished), whatever the number of rows. A figure's
+    Seven set-based statements (ten when keys vanished), whatever the number of rows. A figure's
     ``computed_at`` is when it got its current value; the group's ``StatisticGroup.computed_at`` is
     when all of them were last confirmed. Call inside the group's transaction (``recompute_group``):
     if anything fails, the rollback also removes the scratch table (DDL is transactional on
@@ -103,9 +114,12 @@ def write_group(group: str, source: Source) -> int:
         # The source's "%s" placeholders stay placeholders: its SQL is spliced in, its params passed on.
         materialise = sql["materialise" if source.meta else "materialise_empty_meta"]
         cur.execute(materialise.replace("{source}", source.sql), list(source.params))
-        cur.execute(sql["upsert"], [group, now, group])
-        changed = max(cur.rowcount, 0)
-        cur.execute(sql["snapshot"], [today, group, today, group])
+        changed = 0
+        for name in ("insert", "update"):
+            cur.execute(sql[name], [group, now, group])
+            changed += max(cur.rowcount, 0)
+        for name in ("snapshot_insert", "snapshot_update"):
+            cur.execute(sql[name], [today, group, today, group])
         cur.execute(sql["counts"], [group, today, group])
         fresh, stored, snapped = cur.fetchone()
         if stored > fresh or snapped > fresh:
