@@ -158,7 +158,7 @@ def recompute_asset(asset_id: int) -> bool:
     return recompute_asset_changes(asset_id) is not None
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the task's transaction: no savepoint round trips
 def recompute_asset_changes(asset_id: int) -> set[str] | None:
     """Recompute one asset under a row lock; the derived fields statistics read that changed.
 
