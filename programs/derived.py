@@ -138,17 +138,6 @@ def _target_pair_id(asset: Asset, arms: list[int]) -> int | None:
     return TargetPair.objects.get_or_create(low_id=low, high_id=high)[0].pk
 
 
-def search_text_for(asset: Asset) -> str:
-    """Every name the asset can be searched by (see ``_names_and_arms``)."""
-    return _names_and_arms(asset)[0]
-
-
-def target_pair_for(asset: Asset) -> TargetPair | None:
-    """The asset's target pair when it binds two targets (or one target twice), else None."""
-    pair_id = _target_pair_id(asset, _names_and_arms(asset)[1])
-    return None if pair_id is None else TargetPair.objects.get(pk=pair_id)
-
-
 DERIVED_STAT_FIELDS = ("highest_phase", "current_phase", "target_pair_id", "ind_to_dosing_days")
 
 
@@ -173,7 +162,7 @@ def recompute_asset_changes(asset_id: int) -> set[str] | None:
              .filter(pk=asset_id).first())
     if asset is None:
         return None
-    milestones = list(Milestone.objects.filter(asset_id=asset_id).order_by())
+    milestones = list(Milestone.objects.filter(asset_id=asset_id))
     values = derive(asset, milestones)
     search_text, arms = _names_and_arms(asset)
     pair_id = _target_pair_id(asset, arms)
