@@ -98,6 +98,9 @@ def _sql() -> dict[str, str]:
             f"(SELECT 1 FROM {src} s WHERE s.stat_key = {snap}.{key})"
         ),
         "cleanup": f"DROP TABLE {src}",
+        # Before materialising: a scratch table left by a failed call outside a transaction (inside
+        # one, the rollback removes it) must not make every later run fail on "already exists".
+        "leftover": f"DROP TABLE IF EXISTS {src}",
     }
 
 
@@ -132,6 +135,7 @@ def write_group(group: str, source: Source) -> int:
     materialise = sql["materialise" if source.meta else "materialise_empty_meta"].replace("{source}", source.sql)
     with connection.cursor() as cur:
         _execute(cur, [
+            (sql["leftover"], []),
             (materialise, list(source.params)),
             (sql["insert"], [group, now, group]),
             (sql["update"], [group, now, group]),

@@ -118,3 +118,12 @@ def test_it_writes_the_same_rows_when_two_workers_recompute_at_once(demo_data: N
     assert not errors
     assert sorted(Statistic.objects.values_list("group", "key", "value", "records")) == expected
     assert StatisticSnapshot.objects.count() == len(expected)
+
+
+@pytest.mark.django_db
+def test_it_replaces_a_scratch_table_left_by_a_failed_call(demo_stats: None) -> None:
+    with connection.cursor() as cur:
+        cur.execute("CREATE TEMPORARY TABLE stat_source (leftover INTEGER)")
+    Asset.objects.filter(code="JSKN021").update(conjugation_method="site_cysteine")
+    recompute_group("conjugation_method")
+    assert figures("conjugation_method")["site_cysteine"] == 1
