@@ -1,208 +1,247 @@
-"""The statistics groups: one function per group, each a handful of SQL ``GROUP BY`` aggregates.
+"""The statistics groups: one SQL ``GROUP BY`` query per group, written by the database itself.
 
-Each function returns rows ``(key, value, records, meta)``; none loops over the raw records in
-Python, so a group costs the same few queries at 10 or 100,000 assets. ``GROUPS`` names them all,
-``DERIVED_GROUPS`` those that read the per-asset derived columns (recomputed after the asset task).
+Each function returns a ``Source``: the SQL of one ``SELECT`` whose columns are ``stat_key``,
+``stat_value``, ``stat_records`` and ``stat_meta`` (one row per key). ``programs.stats.compute`` wraps
+it in ``INSERT ... SELECT ... ON CONFLICT DO UPDATE``, so the figures go from the aggregate to the
+statistics table without a round trip through Python: no per-row objects, whatever the group's size.
+Most sources are ORM querysets compiled for the current backend (PostgreSQL or SQLite); the median is
+portable hand-written SQL because neither ``percentile_cont`` nor a median aggregate exists on SQLite.
+
+``GROUPS`` names them all, ``DERIVED_GROUPS`` those that read the per-asset derived columns
+(recomputed after the asset task), ``MODEL_GROUPS`` which groups an edit of each model can change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Sum
-from django.db.models.functions import ExtractYear
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Expression,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Collate, Concat, ExtractYear, JSONObject, NullIf, Round
+from django.db.models.lookups import LessThanOrEqual
 
 from milestones.models import Milestone, SafetyEvent
 from milestones.vocab import Assessment, GradeBand, MilestoneKind, MilestoneStatus, SafetyCategory
 from programs.models import Asset, AssetPayload, AssetTarget, Deal
 from programs.vocab import ConjugationMethod, Phase
 
-Row = tuple[str, float, int, dict[str, Any]]
-
+COLUMNS = ("stat_key", "stat_value", "stat_records", "stat_meta")
 IND_KINDS = (MilestoneKind.IND_CLEARED, MilestoneKind.CTA_APPROVED)
 
 
-def by_highest_phase() -> list[Row]:
-    rows = Asset.objects.values("highest_phase").annotate(n=Count("id")).order_by()
-    return [(r["highest_phase"], r["n"], r["n"], {}) for r in rows]
+@dataclass(frozen=True)
+class Source:
+    """One ``SELECT`` with the columns in ``COLUMNS`` (others are ignored), and its parameters.
+
+    ``meta=False``: the rows have no ``stat_meta`` column and get ``{}``. (Inside the GROUP BY query a
+    constant JSON object would be built for every input row, and grouped by.)
+    """
+
+    sql: str
+    params: Sequence[Any]
+    meta: bool = True
+
+    @classmethod
+    def of(cls, qs: QuerySet[Any], *, meta: bool = True) -> Source:
+        sql, params = qs.order_by().query.sql_with_params()
+        return cls(sql, tuple(params), meta)
 
 
-def by_target() -> list[Row]:
-    rows = AssetTarget.objects.values("target__symbol").annotate(n=Count("asset", distinct=True)).order_by()
-    return [(r["target__symbol"], r["n"], r["n"], {}) for r in rows]
+def _text(expr: Any) -> Cast:
+    return Cast(expr, CharField())
 
 
-def by_target_pair() -> list[Row]:
-    rows = (
-        Asset.objects.filter(target_pair__isnull=False)
-        .values("target_pair__low__symbol", "target_pair__high__symbol")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    out: list[Row] = []
-    for r in rows:
-        a, b = sorted([r["target_pair__low__symbol"], r["target_pair__high__symbol"]])
-        out.append((f"{a}-{b}", r["n"], r["n"], {"label": f"{a} x {b}"}))
-    return out
+def _or(expr: Any, fallback: str) -> Coalesce:
+    """``expr``, or ``fallback`` when it is NULL or empty (what ``str(v or fallback)`` did in Python)."""
+    return Coalesce(NullIf(expr, Value("")), Value(fallback), output_field=CharField())
 
 
-def _by_asset_field(field: str) -> list[Row]:
-    rows = Asset.objects.values(field).annotate(n=Count("id")).order_by()
-    return [(str(r[field] or "unknown"), r["n"], r["n"], {}) for r in rows]
+def _binary(field: str) -> Collate:
+    """Compare by code point, like Python's ``sorted``, whatever the database's default collation."""
+    return Collate(F(field), "C" if connection.vendor == "postgresql" else "BINARY")
 
 
-def by_antibody_format() -> list[Row]:
-    return _by_asset_field("antibody_format")
+def _counted(qs: QuerySet[Any], key: Expression | F, counted: str = "id", *, distinct: bool = False) -> Source:
+    """Rows counted per key: value and records are both the count."""
+    n = Count(counted, distinct=distinct)
+    return Source.of(qs.values(stat_key=key).annotate(stat_value=n, stat_records=n), meta=False)
 
 
-def by_conjugation_method() -> list[Row]:
-    return _by_asset_field("conjugation_method")
+def by_highest_phase() -> Source:
+    return _counted(Asset.objects.all(), F("highest_phase"))
 
 
-def by_originator_country() -> list[Row]:
-    return _by_asset_field("originator__country")
+def by_target() -> Source:
+    return _counted(AssetTarget.objects.all(), F("target__symbol"), "asset", distinct=True)
 
 
-def by_payload_class() -> list[Row]:
-    rows = AssetPayload.objects.values("payload__payload_class").annotate(n=Count("asset", distinct=True)).order_by()
-    return [(r["payload__payload_class"], r["n"], r["n"], {}) for r in rows]
+def by_target_pair() -> Source:
+    """Assets per unordered target pair: key "EGFR-ERBB3" (symbols sorted), ``meta.label`` "EGFR x ERBB3"."""
+    low, high = F("target_pair__low__symbol"), F("target_pair__high__symbol")
+    ordered = LessThanOrEqual(_binary("target_pair__low__symbol"), _binary("target_pair__high__symbol"))
+
+    def joined(sep: str) -> Case:
+        return Case(When(ordered, then=Concat(low, Value(sep), high)), default=Concat(high, Value(sep), low),
+                    output_field=CharField())
+
+    n = Count("id")
+    qs = (Asset.objects.filter(target_pair__isnull=False)
+          .values(stat_key=joined("-"), stat_label=joined(" x "))
+          .annotate(stat_value=n, stat_records=n, stat_meta=JSONObject(label=F("stat_label"))))
+    return Source.of(qs)
 
 
-def conjugation_by_phase() -> list[Row]:
+def by_antibody_format() -> Source:
+    return _counted(Asset.objects.all(), _or(F("antibody_format"), "unknown"))
+
+
+def by_conjugation_method() -> Source:
+    return _counted(Asset.objects.all(), _or(F("conjugation_method"), "unknown"))
+
+
+def by_originator_country() -> Source:
+    return _counted(Asset.objects.all(), _or(F("originator__country"), "unknown"))
+
+
+def by_payload_class() -> Source:
+    """A dual-payload asset counts once per class."""
+    return _counted(AssetPayload.objects.all(), F("payload__payload_class"), "asset", distinct=True)
+
+
+def conjugation_by_phase() -> Source:
     """Assets per (highest phase, conjugation method): key "phase1|site_glycan"."""
-    rows = Asset.objects.values("highest_phase", "conjugation_method").annotate(n=Count("id")).order_by()
-    return [(f"{r['highest_phase']}|{r['conjugation_method']}", r["n"], r["n"], {}) for r in rows]
+    return _counted(Asset.objects.all(), Concat(F("highest_phase"), Value("|"), F("conjugation_method"),
+                                                output_field=CharField()))
 
 
-def site_specific_share() -> list[Row]:
-    """Percent of clinical-stage assets (Phase 1 or later) conjugated site-specifically."""
-    agg = Asset.objects.filter(highest_phase__in=Phase.clinical()).aggregate(
-        n=Count("id"), site=Count("id", filter=Q(conjugation_method__in=ConjugationMethod.site_specific()))
+def site_specific_share() -> Source:
+    """Percent of clinical-stage assets (Phase 1 or later) conjugated site-specifically (one row, 0 when none)."""
+    n = Count("id")
+    site = Count("id", filter=Q(conjugation_method__in=ConjugationMethod.site_specific()))
+    share = Round(100.0 * Cast(site, FloatField()) / Cast(NullIf(n, 0), FloatField()), 2)
+    # No GROUP BY (the key is a constant): exactly one row, also when no asset is clinical yet.
+    qs = Asset.objects.filter(highest_phase__in=Phase.clinical()).values(stat_key=Value("clinical")).annotate(
+        stat_value=Coalesce(share, 0.0, output_field=FloatField()), stat_records=n,
+        stat_meta=JSONObject(site_specific=site),
     )
-    n, site = agg["n"], agg["site"]
-    return [("clinical", round(100.0 * site / n, 2) if n else 0.0, n, {"site_specific": site})]
+    return Source.of(qs)
 
 
-def inds_per_agency_year() -> list[Row]:
+def inds_per_agency_year() -> Source:
     """IND clearances / CTA approvals that occurred, per agency and year: key "FDA|2024"."""
-    rows = (
-        Milestone.objects.filter(kind__in=IND_KINDS, status=MilestoneStatus.OCCURRED, date__isnull=False)
-        .exclude(agency="")
-        .annotate(year=ExtractYear("date"))
-        .values("agency", "year")
-        .annotate(n=Count("id"))
-        .order_by()
+    qs = (Milestone.objects.filter(kind__in=IND_KINDS, status=MilestoneStatus.OCCURRED, date__isnull=False)
+          .exclude(agency=""))
+    return _counted(qs, Concat(F("agency"), Value("|"), _text(ExtractYear("date")), output_field=CharField()))
+
+
+def ind_to_dosing() -> Source:
+    """Median days from first IND to first patient dosed; ``records`` = assets with both dates.
+
+    The middle one or two rows by rank (window functions: PostgreSQL, and SQLite since 3.25). One row
+    always: value 0 from 0 records when nobody has been dosed yet.
+    """
+    table = connection.ops.quote_name(Asset._meta.db_table)
+    sql = (
+        "SELECT 'median_days' AS stat_key, COALESCE(AVG(r.d * 1.0), 0.0) AS stat_value, "
+        "COALESCE(MAX(r.c), 0) AS stat_records FROM ("
+        "SELECT ind_to_dosing_days AS d, ROW_NUMBER() OVER (ORDER BY ind_to_dosing_days) AS rn, "
+        f"COUNT(*) OVER () AS c FROM {table} WHERE ind_to_dosing_days IS NOT NULL) r "
+        "WHERE r.rn IN ((r.c + 1) / 2, (r.c + 2) / 2)"
     )
-    return [(f"{r['agency']}|{r['year']}", r["n"], r["n"], {}) for r in rows]
+    return Source(sql, (), meta=False)
 
 
-def ind_to_dosing() -> list[Row]:
-    """Median days from first IND to first patient dosed (two ordered SQL reads, no Python scan)."""
-    qs = Asset.objects.filter(ind_to_dosing_days__isnull=False)
-    n = qs.count()
-    if n == 0:
-        return [("median_days", 0.0, 0, {"empty": True})]
-    ordered = qs.order_by("ind_to_dosing_days").values_list("ind_to_dosing_days", flat=True)
-    middle = list(ordered[(n - 1) // 2: n // 2 + 1])
-    return [("median_days", sum(middle) / len(middle), n, {})]
+_ILD = dict(category=SafetyCategory.ILD, assessment=Assessment.REPORTED, grade_band=GradeBand.ANY,
+            incidence_percent__isnull=False)
 
 
-def _ild_events():  # type: ignore[no-untyped-def]
-    return AssetPayload.objects.filter(
-        asset__safetyevents__category=SafetyCategory.ILD,
-        asset__safetyevents__assessment=Assessment.REPORTED,
-        asset__safetyevents__grade_band=GradeBand.ANY,
-        asset__safetyevents__incidence_percent__isnull=False,
-    )
-
-
-def ild_by_payload_class() -> list[Row]:
+def ild_by_payload_class() -> Source:
     """Mean reported any-grade ILD incidence (%) per payload class, and how many figures behind it."""
-    rows = (
-        _ild_events()
-        .values("payload__payload_class")
-        .annotate(
-            n=Count("asset__safetyevents", distinct=True),
-            total=Sum(ExpressionWrapper(F("asset__safetyevents__incidence_percent"), output_field=FloatField())),
-        )
-        .order_by()
-    )
-    return [(r["payload__payload_class"], round(float(r["total"]) / r["n"], 3), r["n"], {}) for r in rows]
+    qs = AssetPayload.objects.filter(**{f"asset__safetyevents__{k}": v for k, v in _ILD.items()})
+    n = Count("asset__safetyevents", distinct=True)
+    total = Sum(ExpressionWrapper(F("asset__safetyevents__incidence_percent"), output_field=FloatField()))
+    mean = Round(Cast(total, FloatField()) / Cast(n, FloatField()), 3)
+    return Source.of(qs.values(stat_key=F("payload__payload_class")).annotate(stat_value=mean, stat_records=n),
+                     meta=False)
 
 
-def ild_points() -> list[Row]:
-    """Each reported any-grade ILD figure per payload class, with its source: key "<class>|<event id>"."""
-    rows = SafetyEvent.objects.filter(
-        category=SafetyCategory.ILD, assessment=Assessment.REPORTED, grade_band=GradeBand.ANY,
-        incidence_percent__isnull=False,
-    ).values(
-        "id", "incidence_percent", "asset__code", "asset__slug", "source__url", "source__title",
-        "asset__asset_payloads__payload__payload_class",
-    ).order_by()
-    out: list[Row] = []
-    seen: set[str] = set()
-    for r in rows:
-        cls = r["asset__asset_payloads__payload__payload_class"]
-        if cls is None or f"{cls}|{r['id']}" in seen:  # two payloads of one class: one point
-            continue
-        seen.add(f"{cls}|{r['id']}")
-        meta = {"asset": r["asset__code"], "slug": r["asset__slug"], "url": r["source__url"],
-                "title": r["source__title"], "payload_class": cls}
-        out.append((f"{cls}|{r['id']}", float(r["incidence_percent"]), 1, meta))
-    return out
+def ild_points() -> Source:
+    """Each reported any-grade ILD figure per payload class, with its source: key "<class>|<event id>".
+
+    DISTINCT: an asset with two payloads of one class gives that class one point.
+    """
+    cls = F("asset__asset_payloads__payload__payload_class")
+    qs = SafetyEvent.objects.filter(**_ILD, asset__asset_payloads__payload__isnull=False).values(
+        stat_key=Concat(cls, Value("|"), _text(F("id")), output_field=CharField()),
+        stat_value=Cast(F("incidence_percent"), FloatField()),
+        stat_records=Value(1, output_field=IntegerField()),
+        stat_meta=JSONObject(asset=F("asset__code"), slug=F("asset__slug"), url=F("source__url"),
+                             title=F("source__title"), payload_class=cls),
+    ).distinct()
+    return Source.of(qs)
 
 
 _USD = ExpressionWrapper(F("terms__total_value") * F("terms__usd_per_unit"), output_field=FloatField())
+_DEAL_KEYS: dict[str, Callable[[], Any]] = {
+    "year": lambda: Coalesce(_text(ExtractYear("announced_on")), Value("undated"), output_field=CharField()),
+    "kind": lambda: _or(F("kind"), "unspecified"),
+    "territory": lambda: _or(F("territory"), "unspecified"),
+}
 
 
-def _deals(dimension: str, value_of: Callable[[Any], str]) -> tuple[list[Row], list[Row]]:
-    qs = Deal.objects
-    if dimension == "year":
-        qs = qs.annotate(year=ExtractYear("announced_on"))
-    rows = qs.values(dimension).annotate(
-        n=Count("id", distinct=True),
-        usd=Sum(_USD, filter=Q(terms__stands=True)),
-        valued=Count("id", distinct=True, filter=Q(terms__stands=True, terms__total_value__isnull=False)),
-    ).order_by()
-    counts = [(value_of(r[dimension]), r["n"], r["n"], {}) for r in rows]
-    values = [(value_of(r[dimension]), round(float(r["usd"] or 0), 3), r["valued"], {}) for r in rows]
-    return counts, values
+def _deal_counts(dimension: str) -> Source:
+    return _counted(Deal.objects.all(), _DEAL_KEYS[dimension]())  # no join: each deal row counts once
 
 
-def _year(v: Any) -> str:
-    return str(v) if v else "undated"
+def _deal_values(dimension: str) -> Source:
+    """US$ million per key: the sum of the standing terms; records = deals with a standing value."""
+    usd = Round(Coalesce(Sum(_USD, filter=Q(terms__stands=True)), 0.0, output_field=FloatField()), 3)
+    valued = Count("id", distinct=True, filter=Q(terms__stands=True, terms__total_value__isnull=False))
+    return Source.of(Deal.objects.values(stat_key=_DEAL_KEYS[dimension]()).annotate(
+        stat_value=usd, stat_records=valued), meta=False)
 
 
-def _text(v: Any) -> str:
-    return str(v) if v else "unspecified"
+def deals_by_year() -> Source:
+    return _deal_counts("year")
 
 
-def deals_by_year() -> list[Row]:
-    return _deals("year", _year)[0]
+def deal_value_by_year() -> Source:
+    return _deal_values("year")
 
 
-def deal_value_by_year() -> list[Row]:
-    return _deals("year", _year)[1]
+def deals_by_kind() -> Source:
+    return _deal_counts("kind")
 
 
-def deals_by_kind() -> list[Row]:
-    return _deals("kind", _text)[0]
+def deal_value_by_kind() -> Source:
+    return _deal_values("kind")
 
 
-def deal_value_by_kind() -> list[Row]:
-    return _deals("kind", _text)[1]
+def deals_by_territory() -> Source:
+    return _deal_counts("territory")
 
 
-def deals_by_territory() -> list[Row]:
-    return _deals("territory", _text)[0]
+def deal_value_by_territory() -> Source:
+    return _deal_values("territory")
 
 
-def deal_value_by_territory() -> list[Row]:
-    return _deals("territory", _text)[1]
-
-
-GROUPS: dict[str, Callable[[], list[Row]]] = {
+GROUPS: dict[str, Callable[[], Source]] = {
     "highest_phase": by_highest_phase,
     "target": by_target,
     "target_pair": by_target_pair,
@@ -234,8 +273,9 @@ MODEL_GROUPS: dict[str, tuple[str, ...]] = {
     "programs.asset": ("highest_phase", "antibody_format", "conjugation_method", "conjugation_by_phase",
                        "site_specific_share", "originator_country", "target", "target_pair", "payload_class",
                        "ind_to_dosing", *_ILD_GROUPS),
-    "milestones.milestone": ("inds_per_agency_year", "highest_phase", "conjugation_by_phase",
-                             "site_specific_share", "ind_to_dosing"),
+    # The phase and IND-to-dosing groups read the asset's derived columns, not milestones: the asset
+    # task marks them (``programs.tasks.FIELD_GROUPS``) when a milestone edit actually changed those.
+    "milestones.milestone": ("inds_per_agency_year",),
     "milestones.safetyevent": _ILD_GROUPS,
     "milestones.efficacyreadout": (),
     "programs.assettarget": ("target", "target_pair"),

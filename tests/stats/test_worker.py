@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from amqp.exceptions import ChannelError
+from django.conf import settings
 from django.urls import reverse
 
 from adctrack.celery_app import app as celery_app
@@ -31,6 +33,22 @@ def worker(transactional_db: None) -> Iterator[str]:
     name = node_name("i7test")
     with celery_worker(name):
         yield name
+
+
+def _idle(worker: str) -> bool:
+    """True when the worker runs nothing, holds nothing and nothing waits in the queue.
+
+    The solo pool cannot answer ``inspect`` while it runs a task, so a busy worker reads as not idle.
+    """
+    inspect = celery_app.control.inspect(destination=[worker], timeout=1)
+    active, reserved = (inspect.active() or {}).get(worker), (inspect.reserved() or {}).get(worker)
+    with celery_app.connection_for_write() as conn:
+        try:
+            waiting = conn.default_channel.queue_declare(queue=settings.CELERY_TASK_DEFAULT_QUEUE,
+                                                         passive=True).message_count
+        except ChannelError:  # Redis drops the list of an empty queue: "no queue"
+            waiting = 0
+    return active == [] and reserved == [] and waiting == 0
 
 
 @contextmanager
@@ -79,6 +97,9 @@ def test_it_catches_up_after_the_broker_returns(worker: str, client, django_user
 
     seed_demo()
     recompute_all()
+    # The seed queued a recompute per asset: let the worker finish them first, or one of them could
+    # clear NEOK002's flag (and count the new IND) while the broker is down.
+    wait_for(lambda: _idle(worker), "the worker to finish the seed's tasks")
     with broker_down():
         _add_ind_through_the_admin(client, django_user_model, "NEOK002", "2024-03-04")
     assert "dirty flag stays set" in caplog.text  # the enqueue really failed
