@@ -54,12 +54,16 @@ def test_it_shows_a_derived_recompute_made_after_the_page_was_cached(viewer_clie
     assert '<span class="tag phase">Phase 3</span>' in viewer_client.get(asset.get_absolute_url()).content.decode()
 
 
+def _client_in(role: str) -> Client:
+    user = get_user_model().objects.create_user(f"cache-{role}", password=f"{role}-pass-1234567")
+    user.groups.add(ensure_roles()[role])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def test_it_keeps_an_editors_buttons_from_a_viewer(viewer_client: Client, demo_data: None) -> None:
-    groups = ensure_roles()
-    editor = get_user_model().objects.create_user("cache-editor", password="editor-pass-123")
-    editor.groups.add(groups[EDITOR])
-    editor_client = Client()
-    editor_client.force_login(editor)
+    editor_client = _client_in(EDITOR)
     url = Asset.objects.get(code="NEOK002").get_absolute_url()
     assert "Edit asset" in editor_client.get(url).content.decode()
     assert "Edit asset" not in viewer_client.get(url).content.decode()
@@ -74,11 +78,7 @@ def test_it_lists_an_asset_created_after_the_list_was_cached(viewer_client: Clie
 
 
 def test_it_keeps_export_links_from_a_viewer(viewer_client: Client, demo_data: None) -> None:
-    groups = ensure_roles()
-    bd = get_user_model().objects.create_user("cache-bd", password="bd-pass-1234567")
-    bd.groups.add(groups[BD])
-    bd_client = Client()
-    bd_client.force_login(bd)
+    bd_client = _client_in(BD)
     assert "format=xlsx" in bd_client.get("/assets/", {"target": "EGFR"}).content.decode()
     assert "format=xlsx" not in viewer_client.get("/assets/", {"target": "EGFR"}).content.decode()
 
