@@ -90,6 +90,8 @@ ADCTRACK_PUBLIC_READ: bool = _env("ADCTRACK_PUBLIC_READ", bool, False)
 IMPORT_MAX_BYTES: int = _env("ADCTRACK_IMPORT_MAX_BYTES", int, 10 * 1024 * 1024)
 # An XLSX export of more rows than this is built by a Celery task (status page + download link).
 ADCTRACK_XLSX_SYNC_MAX_ROWS: int = _env("ADCTRACK_XLSX_SYNC_MAX_ROWS", int, 20000)
+# After an edit, facet counts computed less than this many seconds earlier may still be shown (0: never).
+ADCTRACK_FACET_FRESH_SECONDS: int = _env("ADCTRACK_FACET_FRESH_SECONDS", int, 60)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -24,6 +24,9 @@ PAGE_CACHE_SECONDS = 600
 class Page(TypedDict):
     title: str
     body: str
+    #: Seconds the page may be kept, when shorter than PAGE_CACHE_SECONDS (it shows counts that
+    #: predate an edit; ``programs.facets.compute_facets``).
+    ttl: NotRequired[int | None]
 
 
 def _permissions_digest(request: HttpRequest) -> str:
@@ -39,5 +42,5 @@ def cached_page(request: HttpRequest, name: str, parts: tuple[str, ...], build: 
     page: Page | None = cache.get(key)
     if page is None:
         page = build()
-        cache.set(key, page, PAGE_CACHE_SECONDS)
+        cache.set(key, page, page.get("ttl") or PAGE_CACHE_SECONDS)
     return page

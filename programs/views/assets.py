@@ -79,9 +79,10 @@ def _asset_list_body(request: HttpRequest, template: str) -> Page:
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     facets = compute_facets(fs, Asset.objects.all(), request.GET)
     problems = [f"{fs.filters[name].label}: {' '.join(errs)}" for name, errs in fs.form.errors.items()]
-    context = {"table": table, "filter": fs, "facets": facets, "problems": problems,
-               "query": request.GET.get("q", ""), "active": fs.active}
-    return {"title": "Assets", "body": render_to_string(template, context, request=request)}
+    context = {"table": table, "filter": fs, "facets": facets.facets, "facets_stale": facets.stale_for is not None,
+               "problems": problems, "query": request.GET.get("q", ""), "active": fs.active}
+    return {"title": "Assets", "body": render_to_string(template, context, request=request),
+            "ttl": facets.stale_for}
 
 
 def _ordered_milestones(asset: Asset) -> list[Milestone]:

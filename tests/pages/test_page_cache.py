@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -87,3 +88,33 @@ def test_it_caches_each_query_string_apart(viewer_client: Client, demo_data: Non
     egfr = viewer_client.get("/assets/", {"target": "EGFR"}).content.decode()
     her2 = viewer_client.get("/assets/", {"target": "ERBB2"}).content.decode()
     assert "NEOK002" in egfr and "NEOK002" not in her2
+
+
+def test_it_shows_counts_from_before_an_edit_for_a_minute_at_most(
+    viewer_client: Client, demo_data: None, settings, monkeypatch  # type: ignore[no-untyped-def]
+) -> None:
+    import re
+
+    from programs import facets
+
+    settings.ADCTRACK_FACET_FRESH_SECONDS = 60
+    neok = Asset.objects.get(code="NEOK002")
+    query = {"originator": neok.originator.slug}
+
+    def bispecific_count(html: str) -> int:
+        match = re.search(r"Bispecific</a> <span class=\"count\">(\d+)</span>", html)
+        assert match is not None
+        return int(match.group(1))
+
+    before = viewer_client.get("/assets/", query).content.decode()
+    Asset.objects.create(code="ZZ-FRESH-1", slug="zz-fresh-1", originator=neok.originator,
+                         antibody_format="bispecific")
+    after = viewer_client.get("/assets/", query).content.decode()
+    assert "ZZ-FRESH-1" in after  # the rows are always current
+    assert bispecific_count(after) == bispecific_count(before)  # the counts from before the edit ...
+    assert "they catch up within a minute" in after  # ... and the page says so
+    later = time.time() + 61
+    monkeypatch.setattr(facets.time, "time", lambda: later)
+    recounted = viewer_client.get("/assets/", query).content.decode()
+    assert bispecific_count(recounted) == bispecific_count(before) + 1
+    assert "they catch up within a minute" not in recounted
