@@ -14,6 +14,11 @@ import os
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8)))
+if workers > 1 and not os.environ.get("REDIS_URL"):
+    # Without Redis each process has its own cache: one worker's edit would not move the data
+    # version the others' page caches are keyed on, and they would serve pages from before it.
+    raise SystemExit("gunicorn.conf.py: several workers share state through Redis; set REDIS_URL "
+                     "or WEB_CONCURRENCY=1.")
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5

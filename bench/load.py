@@ -6,7 +6,8 @@ Seeds the database (migrate, seed_demo, demo users, then ``generate_data`` with 
 and BENCH_DEALS deals, with their milestones, parties and terms), collects static files to a
 temporary directory, starts gunicorn (BENCH_PORT, default 8108), runs the locust users of
 bench/locustfile.py (BENCH_USERS=20 split 2:1:1 into analysts, BD users exporting deal tables and
-editors; BENCH_SECONDS=120) and prints p50/p95 per request type and as a ratio to /healthz (the
+editors; BENCH_SECONDS=120) with a Celery worker and Redis (BENCH_REDIS_URL, default db 5) as
+deployed, and prints p50/p95 per request type and as a ratio to /healthz (the
 floor, measured in the same run). Exits 1 on any failed request.
 """
 
@@ -57,7 +58,9 @@ def _env(static_root: str) -> dict[str, str]:
                SECRET_KEY=env.get("SECRET_KEY", "bench-only-secret-key-" + "x" * 40), LOG_LEVEL="WARNING",
                REQUEST_LOG_LEVEL="WARNING",  # one JSON line per request would drown the report
                WEB_CONCURRENCY=env.get("WEB_CONCURRENCY", "4"), PORT=str(PORT))
-    env.pop("REDIS_URL", None)  # tasks run eagerly; the broker is not what this measures
+    # As deployed: Redis is the cache every worker shares (the page cache and its data version) and
+    # the broker of a Celery worker started beside gunicorn.
+    env.update(REDIS_URL=env.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"), CELERY_QUEUE="adctrack_load")
     return env
 
 
@@ -76,6 +79,9 @@ def main() -> int:
         _manage(env, "collectstatic", "--noinput")
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "adctrack.wsgi:application", "--config",
                                "gunicorn.conf.py", "--bind", f"127.0.0.1:{PORT}", "--access-logfile", "/dev/null"],
+                              cwd=ROOT, env=env)
+    worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "adctrack", "worker", "-Q", "adctrack_load",
+                               "--pool", "solo", "-l", "WARNING", "-n", f"load-{os.getpid()}@%h"],
                               cwd=ROOT, env=env)
     try:
         for _ in range(120):
@@ -97,6 +103,8 @@ def main() -> int:
             return 1
         return _report(environment)
     finally:
+        worker.terminate()
+        worker.wait(timeout=30)
         server.terminate()
         server.wait(timeout=30)
 
