@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Warning, register
+from django.core.checks import CheckMessage, Error, Warning, register
+from django.db import connection
 
 
 @register()
@@ -24,4 +25,26 @@ def visibility_timeout_check(app_configs: Any = None, **kwargs: Any) -> list[Che
         f"({longest} s): a running task would be delivered to a second worker.",
         hint="Raise CELERY_VISIBILITY_TIMEOUT above CELERY_TASK_TIME_LIMIT and 600 s (default 3600).",
         id="adctrack.W001",
+    )]
+
+
+SQLITE_MINIMUM = (3, 35, 0)
+
+
+@register(deploy=False)
+def sqlite_version_check(app_configs: Any = None, version: tuple[int, ...] | None = None,
+                         **kwargs: Any) -> list[CheckMessage]:
+    """The embedded default needs SQLite 3.35+: the statistics writes use ``UPDATE … RETURNING``."""
+    if connection.vendor != "sqlite":
+        return []
+    import sqlite3
+
+    found = version or sqlite3.sqlite_version_info
+    if tuple(found) >= SQLITE_MINIMUM:
+        return []
+    return [Error(
+        f"SQLite {'.'.join(map(str, found))} is too old: adctrack needs {'.'.join(map(str, SQLITE_MINIMUM))} "
+        "or newer (UPDATE ... RETURNING in the statistics writes).",
+        hint="Use a Python built against a newer SQLite, or set DATABASE_URL to PostgreSQL.",
+        id="adctrack.E001",
     )]

@@ -70,6 +70,20 @@ def test_it_warns_when_the_visibility_timeout_would_redeliver_running_tasks(sett
     assert visibility_timeout_check() == []
 
 
+@pytest.mark.django_db
+def test_it_refuses_an_sqlite_too_old_for_the_statistics_writes() -> None:
+    from django.db import connection
+
+    from adctrack.checks import sqlite_version_check
+
+    if connection.vendor == "sqlite":
+        assert sqlite_version_check(version=(3, 34, 1))[0].id == "adctrack.E001"
+        assert sqlite_version_check(version=(3, 35, 0)) == []
+        assert sqlite_version_check() == []  # this machine's SQLite
+    else:  # PostgreSQL: the check has nothing to say, whatever SQLite the Python has
+        assert sqlite_version_check(version=(3, 34, 1)) == []
+
+
 def test_it_reads_the_visibility_timeout_from_the_environment() -> None:
     code = "import adctrack.settings as s; print(s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'])"
     base = {k: v for k, v in os.environ.items()
