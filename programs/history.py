@@ -25,7 +25,7 @@ IGNORED = {"id", "history_id", "history_date", "history_change_reason", "history
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
 
-@dataclass(eq=False)
+@dataclass
 class Change:
     when: datetime
     who: str
@@ -33,6 +33,7 @@ class Change:
     what: str
     label: str
     fields: list[str] = field(default_factory=list)
+    user_id: int | None = None  # who, until the names are read (once, for the rows shown)
 
 
 def _changed_fields(newer: Any, older: Any) -> list[str]:
@@ -55,7 +56,6 @@ def recent_changes(asset: Asset) -> list[Change]:
     # select_related("history_user") would add a join to each of the eight queries (and PostgreSQL
     # plans every join); the few user names are read once at the end instead.
     changes: list[Change] = []
-    user_ids: dict[Change, int] = {}
     for model, where in tables:
         rows = list(model.history.filter(**where).order_by("-history_date", "-history_id")[:PER_TABLE])
         older_of: dict[int, Any] = {}
@@ -64,19 +64,16 @@ def recent_changes(asset: Asset) -> list[Change]:
             fields = _changed_fields(row, prev) if prev is not None and row.history_type == "~" else []
             older_of[row.id] = row
             label = str(asset.code) if model is Asset else _label(model, row)
-            change = Change(row.history_date, "system", ACTIONS.get(row.history_type, row.history_type),
-                            str(model._meta.verbose_name), label, fields)
-            changes.append(change)
-            if row.history_user_id is not None:
-                user_ids[change] = row.history_user_id
+            changes.append(Change(row.history_date, "system", ACTIONS.get(row.history_type, row.history_type),
+                                  str(model._meta.verbose_name), label, fields, row.history_user_id))
     changes.sort(key=lambda c: c.when, reverse=True)
     shown = changes[:SHOWN]
-    wanted = {user_ids[c] for c in shown if c in user_ids}
+    wanted = {c.user_id for c in shown if c.user_id is not None}
     if wanted:
         names = dict(get_user_model().objects.filter(pk__in=wanted).values_list("pk", "username"))
         for c in shown:
-            if c in user_ids:
-                c.who = names.get(user_ids[c], "deleted user")
+            if c.user_id is not None:
+                c.who = names.get(c.user_id, "deleted user")
     return shown
 
 

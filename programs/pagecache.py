@@ -14,7 +14,9 @@ from collections.abc import Callable
 from typing import NotRequired, TypedDict
 
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
 
 from programs import data_version
 
@@ -44,3 +46,8 @@ def cached_page(request: HttpRequest, name: str, parts: tuple[str, ...], build: 
         page = build()
         cache.set(key, page, page.get("ttl") or PAGE_CACHE_SECONDS)
     return page
+
+
+def render_page(request: HttpRequest, page: Page) -> HttpResponse:
+    """The full page around cached content (``templates/programs/cached_page.html``)."""
+    return render(request, "programs/cached_page.html", {"title": page["title"], "body": mark_safe(page["body"])})

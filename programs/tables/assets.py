@@ -54,13 +54,16 @@ def annotate_sort_keys(qs: QuerySet[Asset]) -> QuerySet[Asset]:
     return qs.annotate(first_target=Subquery(first_target), first_payload_class=Subquery(first_payload))
 
 
-COMPUTED_SORTS = {"targets", "payload_class"}
+_COMPUTED_SORTS = {"targets", "payload_class"}
+
+
+def with_sort_keys(qs: QuerySet[Asset], sort: str | None) -> QuerySet[Asset]:
+    """``qs`` with the annotations ``?sort=`` needs when it names a computed column."""
+    return annotate_sort_keys(qs) if (sort or "").lstrip("-") in _COMPUTED_SORTS else qs
 
 
 def sort_assets(qs: QuerySet[Asset], sort: str | None) -> QuerySet[Asset]:
     """``qs`` in the order the asset list shows for ``?sort=`` (unknown keys are ignored, as on the page)."""
     if not sort:
         return qs
-    if sort.lstrip("-") in COMPUTED_SORTS:
-        qs = annotate_sort_keys(qs)
-    return AssetTable(qs, order_by=sort).data.data  # type: ignore[no-any-return]
+    return AssetTable(with_sort_keys(qs, sort), order_by=sort).data.data  # type: ignore[no-any-return]

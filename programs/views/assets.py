@@ -12,10 +12,9 @@ from urllib.parse import urlencode
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
@@ -34,9 +33,9 @@ from programs.models import (
     DealTerms,
     TargetPair,
 )
-from programs.pagecache import Page, cached_page
+from programs.pagecache import Page, cached_page, render_page
 from programs.tables import AssetTable
-from programs.tables.assets import COMPUTED_SORTS, annotate_sort_keys
+from programs.tables.assets import with_sort_keys
 
 PER_PAGE = 50
 
@@ -67,15 +66,12 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     page = cached_page(request, "asset-list", (template, query), lambda: _asset_list_body(request, template))
     if request.htmx:
         return HttpResponse(page["body"])
-    return render(request, "programs/cached_page.html", {"title": page["title"], "body": mark_safe(page["body"])})
+    return render_page(request, page)
 
 
 def _asset_list_body(request: HttpRequest, template: str) -> Page:
     fs = AssetFilterSet(request.GET, queryset=asset_queryset(), request=request)
-    qs = fs.qs
-    if request.GET.get("sort", "").lstrip("-") in COMPUTED_SORTS:
-        qs = annotate_sort_keys(qs)
-    table = AssetTable(qs)
+    table = AssetTable(with_sort_keys(fs.qs, request.GET.get("sort")))
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     facets = compute_facets(fs, Asset.objects.all(), request.GET)
     problems = [f"{fs.filters[name].label}: {' '.join(errs)}" for name, errs in fs.form.errors.items()]
@@ -107,7 +103,7 @@ def asset_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return {"title": context["asset"].code, "body": body}
 
     page = cached_page(request, "asset", (slug, today.isoformat()), build)
-    return render(request, "programs/cached_page.html", {"title": page["title"], "body": mark_safe(page["body"])})
+    return render_page(request, page)
 
 
 def _asset_context(slug: str, today: dt.date) -> dict[str, Any]:
