@@ -151,6 +151,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The hot fragments of the asset list and asset page (adctrack/jinja2.py says why).
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "adctrack.jinja2.environment"},
+    },
 ]
 
 DATABASE_URL: str | None = _env("DATABASE_URL", str, None)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from programs.views.assets import asset_detail, asset_list
+from programs.views.asset_detail import asset_detail
+from programs.views.assets import asset_list
 from programs.views.dashboard import home, jobrun_list
 from programs.views.deals import deal_detail, deal_list
 from programs.views.directory import company_detail, company_list, target_detail, target_list

@@ -1,0 +1,46 @@
+"""The Jinja2 environment for the hot page fragments (``templates/jinja2/``).
+
+Why a second engine: the asset list and asset page are rendered on every cache miss (after any
+edit), and Django's template language spent more time walking 50 rows x 10 cells than the
+database spent finding them. Jinja2 compiles a template to Python once, so the same markup renders
+several times faster. Everything else stays in Django templates. Render with
+``render_to_string(name, context, request=request, using="jinja2")``; the context processors do not
+run, so a fragment gets ``perms`` (and anything else) from its view.
+
+``StrictUndefined``: a misspelt name fails the test that renders it instead of printing nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.text import Truncator
+from jinja2 import Environment, StrictUndefined
+
+
+def url(name: str, *args: Any) -> str:
+    return reverse(name, args=args or None)
+
+
+def pluralize(count: int, suffix: str = "s") -> str:
+    return "" if count == 1 else suffix
+
+
+def truncatechars(value: Any, length: int) -> str:
+    return Truncator(str(value)).chars(length)
+
+
+def truncatewords(value: Any, length: int) -> str:
+    return Truncator(str(value)).words(length, truncate=" …")
+
+
+def environment(**options: Any) -> Environment:
+    options["undefined"] = StrictUndefined
+    env = Environment(**options)
+    env.globals.update(url=url, static=static)
+    env.filters.update(intcomma=intcomma, pluralize=pluralize, truncatechars=truncatechars,
+                       truncatewords=truncatewords)
+    return env
