@@ -15,9 +15,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.defaultfilters import date as django_date
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.text import Truncator
+from django.utils.timezone import template_localtime
 from jinja2 import Environment, StrictUndefined
 
 
@@ -37,10 +40,17 @@ def truncatewords(value: Any, length: int) -> str:
     return Truncator(str(value)).words(length, truncate=" …")
 
 
+def date(value: Any, fmt: str | None = None) -> str:
+    """Django's ``date`` filter, with the reader's time zone applied first as Django's templates do."""
+    return django_date(template_localtime(value), fmt)
+
+
 def environment(**options: Any) -> Environment:
     options["undefined"] = StrictUndefined
     env = Environment(**options)
     env.globals.update(url=url, static=static)
+    # ``localize``: what ``{{ value }}`` prints in a Django template (dates in the locale's format,
+    # decimals without exponent: 1E+1 prints as 10); Jinja2 alone prints ``str(value)``.
     env.filters.update(intcomma=intcomma, pluralize=pluralize, truncatechars=truncatechars,
-                       truncatewords=truncatewords)
+                       truncatewords=truncatewords, localize=localize, date=date)
     return env

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.context_processors import PermWrapper
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -49,7 +50,9 @@ def asset_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     def build() -> Page:
         context = _asset_context(slug, today)
-        body = render_to_string("programs/_asset_detail_body.html", context, request=request)
+        # Jinja2 (adctrack/jinja2.py says why); it runs no context processors, hence ``perms`` here.
+        context["perms"] = PermWrapper(request.user)
+        body = render_to_string("programs/asset_detail_body.html", context, request=request, using="jinja2")
         return {"title": context["asset"].code, "body": body}
 
     page = cached_page(request, "asset", (slug, today.isoformat()), build)
