@@ -12,8 +12,10 @@ import hashlib
 import json
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,6 +31,7 @@ from programs.models import Asset, AssetPayload, AssetTarget, Company
 
 #: Facets over many values (targets, pairs, companies) show the most frequent ones plus the selected.
 TOP_VALUES = 15
+TOP_FACETS = ("target", "pair", "originator", "originator_country")
 FACET_CACHE_SECONDS = 600
 
 SCALAR_FACETS = ("antibody_format", "conjugation_method", "highest_phase", "status", "masked", "linker_cleavable")
@@ -61,13 +64,20 @@ class Facet:
         return any(o.selected for o in self.options)
 
 
-def _toggle_url(params: QueryDict, name: str, value: str) -> str:
-    """The query string with ``value`` of ``name`` switched on or off, back on page 1."""
-    q = params.copy()
-    q.pop("page", None)
-    values = q.getlist(name)
-    q.setlist(name, [v for v in values if v != value] if value in values else [*values, value])
-    return "?" + q.urlencode()
+def _toggle_urls(params: QueryDict, name: str) -> Callable[[str], str]:
+    """For one facet: value -> the query string with that value switched on or off, back on page 1.
+
+    The other parameters are encoded once per facet, not once per option (a sidebar has ~100).
+    """
+    others = urlencode([(k, v) for k, values in params.lists() if k not in (name, "page") for v in values])
+    selected = params.getlist(name)
+    prefix = f"?{others}&" if others else "?"
+
+    def toggle(value: str) -> str:
+        values = [v for v in selected if v != value] if value in selected else [*selected, value]
+        return (prefix + urlencode([(name, v) for v in values])).rstrip("&")
+
+    return toggle
 
 
 def _scalar_value(name: str, raw: Any) -> str:
@@ -106,7 +116,7 @@ def compute_facets(fs: AssetFilterSet, base: QuerySet[Asset], params: QueryDict)
     if recent is not None and now - recent[0] < fresh:
         computed_at, counts, labels = recent
         return FacetResult(_build(fs, params, counts, labels), max(1, int(computed_at + fresh - now)))
-    counts, labels = _count(fs, base)
+    counts, labels = _shown(_count(fs, base), params)
     cache.set(key, (counts, labels), FACET_CACHE_SECONDS)
     cache.set(recent_key, (now, counts, labels), FACET_CACHE_SECONDS)
     return FacetResult(_build(fs, params, counts, labels), None)
@@ -197,6 +207,23 @@ def _count(fs: AssetFilterSet, base: QuerySet[Asset]) -> tuple[dict[str, Counter
     return counts, labels
 
 
+def _shown(counted: tuple[dict[str, Counter[str]], dict[str, dict[str, str]]], params: QueryDict
+           ) -> tuple[dict[str, Counter[str]], dict[str, dict[str, str]]]:
+    """Only the values the sidebar can show (the top ones and the selected) of the long facets.
+
+    What is cached is read back on every page miss: 5,000 originators unpickled and ranked per view
+    cost more than the rest of the facet work together.
+    """
+    counts, labels = counted
+    for name in TOP_FACETS:
+        c = counts.get(name, Counter())
+        keep = {k for k, _ in c.most_common(TOP_VALUES)} | set(params.getlist(name))
+        counts[name] = Counter({k: n for k, n in c.items() if k in keep})
+        if name in labels:
+            labels[name] = {k: v for k, v in labels[name].items() if k in keep}
+    return counts, labels
+
+
 def _build(fs: AssetFilterSet, params: QueryDict, counts: dict[str, Counter[str]],
            labels: dict[str, dict[str, str]]) -> list[Facet]:
     facets: list[Facet] = []
@@ -207,15 +234,14 @@ def _build(fs: AssetFilterSet, params: QueryDict, counts: dict[str, Counter[str]
         choice_labels = dict(flt.extra.get("choices", []) if not callable(flt.extra.get("choices")) else [])
         choice_labels.update(labels.get(name, {}))
         c = counts.get(name, Counter())
-        if name in ("target", "pair", "originator", "originator_country"):
+        if name in TOP_FACETS:
             keys = [k for k, _ in c.most_common(TOP_VALUES)]
         else:
             keys = [k for k in choice_labels if c.get(k)] if choice_labels else list(c)
         keys += [s for s in selected if s not in keys]
         facet = Facet(name, str(flt.label))
+        toggle = _toggle_urls(params, name)
         for k in keys:
-            facet.options.append(
-                FacetOption(k, str(choice_labels.get(k, k)), c.get(k, 0), k in selected, _toggle_url(params, name, k))
-            )
+            facet.options.append(FacetOption(k, str(choice_labels.get(k, k)), c.get(k, 0), k in selected, toggle(k)))
         facets.append(facet)
     return facets

@@ -39,6 +39,19 @@ def validate_trial_id(value: str) -> None:
         )
 
 
+_KIND_LABELS: dict[str, str] = dict(MilestoneKind.choices)
+_PHASE_LABELS: dict[str, str] = dict(Phase.choices)
+
+
+def milestone_label(kind: str, phase: str, agency: str) -> str:
+    """``Milestone.label`` from the three columns, for rows read with ``.values()``."""
+    bits = [str(_KIND_LABELS.get(kind, kind))]
+    if phase:
+        bits.append(str(_PHASE_LABELS.get(phase, phase)))
+    if agency:
+        bits.append(agency)
+    return " · ".join(bits)
+
 class Milestone(TrackedModel):
     """An event in an asset's life: an IND cleared, a phase started, a hold, an approval.
 
@@ -96,12 +109,7 @@ class Milestone(TrackedModel):
     @property
     def label(self) -> str:
         """"IND cleared / approved · FDA", "Phase started · Phase 2": the event without its asset or date."""
-        bits = [self.get_kind_display()]
-        if self.phase:
-            bits.append(self.get_phase_display())
-        if self.agency:
-            bits.append(self.agency)
-        return " · ".join(bits)
+        return milestone_label(self.kind, self.phase, self.agency)
 
     @property
     def when(self) -> PreciseDate:
