@@ -32,7 +32,10 @@ from programs.models import Asset, AssetPayload, AssetTarget, Company
 #: Facets over many values (targets, pairs, companies) show the most frequent ones plus the selected.
 TOP_VALUES = 15
 TOP_FACETS = ("target", "pair", "originator", "originator_country")
-FACET_CACHE_SECONDS = 600
+#: Counts are keyed by the data version, so they are never wrong, only unused once it moves; a day
+#: keeps an idle filter state from paying a recount (0.3 s over 100,000 assets) on its next view.
+#: An entry holds only the values the sidebar shows (``_shown``), a few kilobytes.
+FACET_CACHE_SECONDS = 86_400
 
 SCALAR_FACETS = ("antibody_format", "conjugation_method", "highest_phase", "status", "masked", "linker_cleavable")
 
