@@ -96,5 +96,8 @@ def test_it_runs_a_bounded_number_of_queries(
 ) -> None:
     busiest = Asset.objects.order_by("-highest_phase_rank", "code").first()
     assert busiest is not None
-    with django_assert_max_num_queries(26):
+    # Session, user, two permission reads; then asset, pair, targets, payloads, designations,
+    # milestones, deals with parties and terms, pair ids and related assets, three clinical tables,
+    # sources and one for all the history: 20 at most, whatever the number of rows.
+    with django_assert_max_num_queries(20):
         assert viewer_client.get(busiest.get_absolute_url()).status_code == 200
