@@ -32,16 +32,31 @@ def _incr() -> None:
         cache.set(KEY, 2, timeout=None)
 
 
+def _queue_warm() -> None:
+    from programs.facets import queue_warm  # programs.facets reads this module
+
+    queue_warm()
+
+
+def _committed() -> None:
+    """The change is visible to every reader: move the version and have the plain list recounted."""
+    _incr()
+    _queue_warm()
+
+
 def bump(*_args: Any, **_kwargs: Any) -> None:
     """Move the version now, and again when the surrounding transaction commits.
 
     The first move makes the writer's own reads (and tests, whose transactions never commit) miss
     the cache; the second throws away anything a concurrent reader cached from the not yet
-    committed state under the first new version.
+    committed state under the first new version, and queues the plain list's facet recount
+    (``programs.facets.queue_warm``).
     """
     _incr()
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_incr)
+        transaction.on_commit(_committed)
+    else:
+        _queue_warm()
 
 
 def connect() -> None:

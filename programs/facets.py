@@ -96,15 +96,16 @@ def _state_digest(params: QueryDict) -> str:
     return hashlib.sha1(json.dumps(state).encode()).hexdigest()
 
 
-def compute_facets(fs: AssetFilterSet, base: QuerySet[Asset], params: QueryDict) -> FacetResult:
+def compute_facets(fs: AssetFilterSet, base: QuerySet[Asset], params: QueryDict, *, recount: bool = False
+                   ) -> FacetResult:
     """Facets with counts for the filter set ``fs`` (already validated) over ``base`` (all assets).
 
     Counts are cached per filter state and data version (any save bumps it), so a repeated view
     costs one cache read. After an edit, counts of the same filter state computed less than
     ``ADCTRACK_FACET_FRESH_SECONDS`` ago are reused (an edit moves a count by one or two; recounting every
     facet over 100,000 assets costs a third of a second): the result says how long they may stand,
-    and the page cache keeps the page no longer. Otherwise the bounded set of GROUP BY queries in
-    ``_count`` runs.
+    and the page cache keeps the page no longer. Otherwise (or with ``recount``) the bounded set of
+    GROUP BY queries in ``_count`` runs.
     """
     digest = _state_digest(params)
     key = f"adctrack:facets:{data_version.current()}:{digest}"
@@ -116,7 +117,7 @@ def compute_facets(fs: AssetFilterSet, base: QuerySet[Asset], params: QueryDict)
         return FacetResult(_build(fs, params, counts, labels), None)
     recent = cache.get(recent_key)
     fresh = settings.ADCTRACK_FACET_FRESH_SECONDS
-    if recent is not None and now - recent[0] < fresh:
+    if recent is not None and now - recent[0] < fresh and not recount:
         computed_at, counts, labels = recent
         return FacetResult(_build(fs, params, counts, labels), max(1, int(computed_at + fresh - now)))
     counts, labels = _shown(_count(fs, base), params)
@@ -248,3 +249,44 @@ def _build(fs: AssetFilterSet, params: QueryDict, counts: dict[str, Counter[str]
             facet.options.append(FacetOption(k, str(choice_labels.get(k, k)), c.get(k, 0), k in selected, toggle(k)))
         facets.append(facet)
     return facets
+
+
+#: Set while a warm-up of the plain list's counts is queued (``queue_warm``), so a burst of edits
+#: queues one; the task clears it first, so an edit made while it counts queues one more.
+WARM_FLAG = "adctrack:facets-warm-queued"
+WARM_FLAG_SECONDS = 300
+
+
+def plain_list_key(version: int) -> str:
+    """The cache key of the plain list's counts at ``version``."""
+    return f"adctrack:facets:{version}:{_state_digest(QueryDict())}"
+
+
+def warm_plain_list() -> int:
+    """Count the facets of ``/assets/`` with no filter for the current data version.
+
+    The most viewed state of the list: counted by a worker after every change, its first reader
+    reads them from the cache instead of waiting for 13 GROUP BYs over every asset. Returns the
+    data version counted.
+    """
+    params = QueryDict()
+    fs = AssetFilterSet(params, queryset=Asset.objects.all())
+    version = data_version.current()
+    compute_facets(fs, Asset.objects.all(), params, recount=True)
+    return version
+
+
+def queue_warm() -> None:
+    """Queue ``programs.warm_asset_facets`` once per burst of changes, when a worker runs the tasks.
+
+    In eager mode (the embedded default, no REDIS_URL) nothing is queued: the count would run inside
+    the editor's request, once per saved row. Called after commit (``data_version``).
+    """
+    from programs.services import send
+    from programs.tasks import warm_asset_facets
+
+    if warm_asset_facets.app.conf.task_always_eager or not cache.add(WARM_FLAG, 1, WARM_FLAG_SECONDS):
+        return
+
+    if not send(warm_asset_facets):
+        cache.delete(WARM_FLAG)  # the broker is down: let the next change try again

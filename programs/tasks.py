@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from celery import Task, shared_task
+from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
@@ -177,6 +178,19 @@ def sweep_dirty(self: Task) -> int:
         if groups and send(recompute_stats, groups):
             run.rows += len(groups)
     return run.rows
+
+
+@shared_task(name="programs.warm_asset_facets", acks_late=True, ignore_result=True)
+def warm_asset_facets() -> int:
+    """Count the plain asset list's facets for the current data version (``programs.facets.warm_plain_list``).
+
+    Not recorded in ``JobRun``: it runs after every burst of edits and writes only the cache.
+    Idempotent: a second run for the same version reads the counts back.
+    """
+    from programs.facets import WARM_FLAG, warm_plain_list
+
+    cache.delete(WARM_FLAG)  # first: an edit made while this counts queues one more run
+    return warm_plain_list()
 
 
 @shared_task(acks_late=True)
