@@ -13,8 +13,10 @@ Three states of each page: "warm" is the steady state of reading (the page cache
 data version, holds the page); "edited" moves the data version before every round, as an edit
 does, so the page runs its queries (facet counts younger than ADCTRACK_FACET_FRESH_SECONDS are
 reused); "first" empties the cache before every round: a filter state nobody viewed in the last
-minute, facets recounted. The floor of a first view adds the facet counts written by hand
-(``facet_sql``: the same GROUP BYs over the same assets), since the page shows them too.
+minute, facets recounted; "first, worker" is the same after the worker's recount of the unfiltered
+list's facets (``programs.warm_asset_facets``, queued by every change), which a view with one
+ticked facet reuses for that facet. The floor of a first view adds the facet counts written by
+hand (``facet_sql``: the same GROUP BYs over the same assets), since the page shows them too.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from programs import data_version  # noqa: E402
+from programs.facets import warm_plain_list  # noqa: E402
 from programs.filters.assets import IND_AGENCIES  # noqa: E402
 from programs.generation import generate  # noqa: E402
 from programs.models import Asset  # noqa: E402
@@ -73,7 +76,7 @@ SEARCH_WHERE = """WHERE a.id IN (SELECT asset_id FROM programs_assetdesignation 
   UNION SELECT id FROM programs_asset WHERE UPPER(search_text) LIKE UPPER(%s)
   UNION SELECT asset_id FROM programs_assetdesignation WHERE normalized %% %s)"""
 
-def facet_sql(where: str, pair_where: str | None = None) -> list[str]:
+def facet_sql(where: str, pair_where: str | None = None, *, pair: bool = True) -> list[str]:
     """Hand-written facet counts: every value's count over the assets matching the other filters.
 
     ``where`` narrows the assets (``a``); ``pair_where`` is ``where`` without the pair filter (the
@@ -81,6 +84,12 @@ def facet_sql(where: str, pair_where: str | None = None) -> list[str]:
     matching assets only when something is filtered.
     """
     pair_where = where if pair_where is None else pair_where
+    pairs = [
+        "SELECT l.symbol, h.symbol, count(*) FROM programs_asset a "
+        "JOIN programs_targetpair tp ON tp.id = a.target_pair_id "
+        "JOIN programs_target l ON l.id = tp.low_id JOIN programs_target h ON h.id = tp.high_id "
+        f"{pair_where.replace('WHERE', 'WHERE true AND', 1) if pair_where else ''} GROUP BY 1, 2",
+    ] if pair else []
     among = f"AND x.asset_id IN (SELECT a.id FROM programs_asset a {where})" if where else ""
     agencies = ", ".join(f"count(*) FILTER (WHERE a.first_ind ? '{agency}')" for agency in IND_AGENCIES)
     return [
@@ -88,10 +97,7 @@ def facet_sql(where: str, pair_where: str | None = None) -> list[str]:
         f"FROM programs_asset a {where} GROUP BY 1, 2, 3, 4, 5, 6",
         "SELECT t.symbol, count(DISTINCT x.asset_id) FROM programs_assettarget x JOIN programs_target t "
         f"ON t.id = x.target_id WHERE true {among} GROUP BY 1",
-        "SELECT l.symbol, h.symbol, count(*) FROM programs_asset a "
-        "JOIN programs_targetpair tp ON tp.id = a.target_pair_id "
-        "JOIN programs_target l ON l.id = tp.low_id JOIN programs_target h ON h.id = tp.high_id "
-        f"{pair_where.replace('WHERE', 'WHERE true AND', 1) if pair_where else ''} GROUP BY 1, 2",
+        *pairs,
         "SELECT p.payload_class, count(DISTINCT x.asset_id) FROM programs_assetpayload x JOIN programs_payload p "
         f"ON p.id = x.payload_id WHERE true {among} GROUP BY 1",
         "SELECT c.name, c.slug, c.country, n FROM (SELECT a.originator_id, count(*) n FROM programs_asset a "
@@ -210,11 +216,12 @@ def main() -> None:
     def list_floor(where: str = "", params: tuple[object, ...] = ()) -> Callable[[], object]:
         return sql(LIST_SQL.format(where=where), COUNT_SQL.format(where=where), params=params)
 
-    def first_floor(where: str = "", params: tuple[object, ...] = (), pair_where: str | None = None
-                    ) -> Callable[[], object]:
+    def first_floor(where: str = "", params: tuple[object, ...] = (), pair_where: str | None = None,
+                    pair: bool = True) -> Callable[[], object]:
         """The first view also counts every facet value: rows, total and the facet GROUP BYs (each
-        statement embeds ``where`` once, so each takes ``params`` once)."""
-        facets = facet_sql(where, pair_where)
+        statement embeds ``where`` once, so each takes ``params`` once). ``pair=False``: without
+        the pair facet's count over every asset (taken from the worker's counts)."""
+        facets = facet_sql(where, pair_where, pair=pair)
         return sql(LIST_SQL.format(where=where), COUNT_SQL.format(where=where), *facets, params=params)
 
     def edit() -> None:
@@ -226,24 +233,33 @@ def main() -> None:
     gc.freeze()
     key = term.lower().replace("-", "")
     search_params = (f"%{key}%", f"%{term}%", key)
+    # Per case: the page, then the floor of the warm and edited states (rows and total), of a cold
+    # first view (plus every facet count) and of a first view after the worker's recount (plus the
+    # facet counts the page still runs itself).
     cases = [
-        ("asset list", page("/assets/"), list_floor(), first_floor()),
+        ("asset list", page("/assets/"), list_floor(), first_floor(), list_floor()),
         ("list by pair EGFR x ERBB3", page("/assets/", {"pair": "EGFR-ERBB3"}), list_floor(PAIR_WHERE),
-         first_floor(PAIR_WHERE, pair_where="")),
+         first_floor(PAIR_WHERE, pair_where=""), first_floor(PAIR_WHERE, pair=False)),
         (f"search {term!r}", page("/assets/", {"q": term}), list_floor(SEARCH_WHERE, search_params),
-         first_floor(SEARCH_WHERE, search_params)),
-        (f"asset page {asset.code}", page(asset.get_absolute_url()), detail_floor, detail_floor),
+         first_floor(SEARCH_WHERE, search_params), first_floor(SEARCH_WHERE, search_params)),
+        (f"asset page {asset.code}", page(asset.get_absolute_url()), detail_floor, detail_floor, detail_floor),
     ]
     print(f"{Asset.objects.count()} assets on {connection.vendor}; {ROUNDS} rounds each; times in ms")
-    print(f"{'case':40} {'page med':>9} {'page p95':>9} {'sql med':>8} {'sql p95':>8}", end=" ")
+    print(f"{'case':45} {'page med':>9} {'page p95':>9} {'sql med':>8} {'sql p95':>8}", end=" ")
     print(f"{'ratio med':>9} {'ratio p95':>9}")
-    for name, page_fn, floor_fn, first_floor_fn in cases:
-        for state, before in (("warm", None), ("edited", edit), ("first", cache.clear)):
-            floor_t = timed(first_floor_fn if state == "first" else floor_fn)
+    def first_with_worker() -> None:
+        cache.clear()
+        warm_plain_list()  # what the worker does after every change
+
+    states = (("warm", None), ("edited", edit), ("first", cache.clear), ("first, worker", first_with_worker))
+    for name, page_fn, floor_fn, first_floor_fn, worker_floor_fn in cases:
+        floors = {"warm": floor_fn, "edited": floor_fn, "first": first_floor_fn, "first, worker": worker_floor_fn}
+        for state, before in states:
+            floor_t = timed(floors[state])
             fm, fp = statistics.median(floor_t), p95(floor_t)
             page_t = timed(page_fn, before=before)
             pm, pp = statistics.median(page_t), p95(page_t)
-            print(f"{name + ', ' + state:40} {pm:9.1f} {pp:9.1f} {fm:8.1f} {fp:8.1f} {pm / fm:9.1f} {pp / fp:9.1f}")
+            print(f"{name + ', ' + state:45} {pm:9.1f} {pp:9.1f} {fm:8.1f} {fp:8.1f} {pm / fm:9.1f} {pp / fp:9.1f}")
 
 
 if __name__ == "__main__":

@@ -108,7 +108,8 @@ def compute_facets(fs: AssetFilterSet, base: QuerySet[Asset], params: QueryDict,
     GROUP BY queries in ``_count`` runs.
     """
     digest = _state_digest(params)
-    key = f"adctrack:facets:{data_version.current()}:{digest}"
+    version = data_version.current()
+    key = f"adctrack:facets:{version}:{digest}"
     recent_key = f"adctrack:facets-recent:{digest}"
     now = time.time()
     exact = cache.get(key)
@@ -120,13 +121,24 @@ def compute_facets(fs: AssetFilterSet, base: QuerySet[Asset], params: QueryDict,
     if recent is not None and now - recent[0] < fresh and not recount:
         computed_at, counts, labels = recent
         return FacetResult(_build(fs, params, counts, labels), max(1, int(computed_at + fresh - now)))
-    counts, labels = _shown(_count(fs, base), params)
+    plain = cache.get(plain_list_key(version)) if key != plain_list_key(version) else None
+    counts, labels = _shown(_count(fs, base, plain), params)
     cache.set(key, (counts, labels), FACET_CACHE_SECONDS)
     cache.set(recent_key, (now, counts, labels), FACET_CACHE_SECONDS)
     return FacetResult(_build(fs, params, counts, labels), None)
 
 
-def _count(fs: AssetFilterSet, base: QuerySet[Asset]) -> tuple[dict[str, Counter[str]], dict[str, dict[str, str]]]:
+Counts = tuple[dict[str, Counter[str]], dict[str, dict[str, str]]]
+
+
+def _count(fs: AssetFilterSet, base: QuerySet[Asset], plain: Counts | None = None) -> Counts:
+    """Every facet's counts: the bounded set of GROUP BYs.
+
+    ``plain``: the unfiltered list's counts at the same data version (kept warm by a worker). A facet
+    no *other* filter narrows counts every asset, exactly as the unfiltered list does, so its counts
+    are taken from there: a view with one filter ticked then counts only the other facets, over the
+    filtered assets, instead of also grouping all 100,000 assets for the ticked facet.
+    """
     active = fs.active
     counts: dict[str, Counter[str]] = {}
     labels: dict[str, dict[str, str]] = {}
@@ -141,6 +153,17 @@ def _count(fs: AssetFilterSet, base: QuerySet[Asset]) -> tuple[dict[str, Counter
     def of_assets(qs: QuerySet[Any], name: str) -> QuerySet[Any]:
         return qs if unfiltered(name) else qs.filter(asset__in=over(name).values("pk"))
 
+    def reused(name: str) -> bool:
+        """Take ``name``'s counts from ``plain`` when they are the same counts (see above)."""
+        if plain is None or not unfiltered(name) or name not in plain[0]:
+            return False
+        if not set(fs.data.getlist(name)) <= plain[0][name].keys():
+            return False  # a ticked value the unfiltered list does not show (it keeps only the top ones)
+        counts[name] = Counter(plain[0][name])
+        if name in plain[1]:
+            labels[name] = dict(plain[1][name])
+        return True
+
     shared = [n for n in SCALAR_FACETS if n not in active]
     if shared:
         rows = over(None).order_by().values(*shared).annotate(n=Count("pk"))
@@ -150,69 +173,87 @@ def _count(fs: AssetFilterSet, base: QuerySet[Asset]) -> tuple[dict[str, Counter
             for n in shared:
                 counts[n][_scalar_value(n, row[n])] += row["n"]
     for n in SCALAR_FACETS:
-        if n in active:
+        if n in active and not reused(n):
             counts[n] = Counter()
             for row in over(n).order_by().values(n).annotate(c=Count("pk")):
                 counts[n][_scalar_value(n, row[n])] += row["c"]
 
-    target_rows = (
-        of_assets(AssetTarget.objects.all(), "target").order_by()
-        .values("target__symbol").annotate(n=Count("asset_id", distinct=True))
-    )
-    counts["target"] = Counter({r["target__symbol"]: r["n"] for r in target_rows})
-    pair_rows = (
-        over("pair").filter(target_pair__isnull=False).order_by()
-        .values("target_pair__low__symbol", "target_pair__high__symbol").annotate(n=Count("pk"))
-    )
-    counts["pair"] = Counter()
-    for r in pair_rows:
-        a, b = sorted([r["target_pair__low__symbol"], r["target_pair__high__symbol"]])
-        counts["pair"][f"{a}-{b}"] += r["n"]
-    labels["pair"] = {k: k.replace("-", " × ", 1) for k in counts["pair"]}
-    payload_rows = (
-        of_assets(AssetPayload.objects.all(), "payload_class").order_by()
-        .values("payload__payload_class").annotate(n=Count("asset_id", distinct=True))
-    )
-    counts["payload_class"] = Counter({r["payload__payload_class"]: r["n"] for r in payload_rows})
-    # Originators: grouped by the foreign key alone (no join to hash 100,000 rows through), then
-    # the companies read by id. Countries follow from the same counts while neither facet is active
-    # (both count the same assets then); otherwise they need their own query.
-    by_company = Counter(dict(
-        over("originator").order_by().values_list("originator_id").annotate(n=Count("pk")).values_list(
-            "originator_id", "n")
-    ))
-    companies = {c["pk"]: c for c in Company.objects.filter(pk__in=list(by_company)).values("pk", "slug", "name",
-                                                                                           "country")}
-    counts["originator"] = Counter({companies[pk]["slug"]: n for pk, n in by_company.items()})
-    labels["originator"] = {c["slug"]: c["name"] for c in companies.values()}
-    if "originator" in active or "originator_country" in active:
-        country_rows = over("originator_country").order_by().values("originator__country").annotate(n=Count("pk"))
-        counts["originator_country"] = Counter(
-            {r["originator__country"]: r["n"] for r in country_rows if r["originator__country"]}
+    if not reused("target"):
+        target_rows = (
+            of_assets(AssetTarget.objects.all(), "target").order_by()
+            .values("target__symbol").annotate(n=Count("asset_id", distinct=True))
         )
+        counts["target"] = Counter({r["target__symbol"]: r["n"] for r in target_rows})
+    if not reused("pair"):
+        pair_rows = (
+            over("pair").filter(target_pair__isnull=False).order_by()
+            .values("target_pair__low__symbol", "target_pair__high__symbol").annotate(n=Count("pk"))
+        )
+        counts["pair"] = Counter()
+        for r in pair_rows:
+            a, b = sorted([r["target_pair__low__symbol"], r["target_pair__high__symbol"]])
+            counts["pair"][f"{a}-{b}"] += r["n"]
+        labels["pair"] = {k: k.replace("-", " × ", 1) for k in counts["pair"]}
+    if not reused("payload_class"):
+        payload_rows = (
+            of_assets(AssetPayload.objects.all(), "payload_class").order_by()
+            .values("payload__payload_class").annotate(n=Count("asset_id", distinct=True))
+        )
+        counts["payload_class"] = Counter({r["payload__payload_class"]: r["n"] for r in payload_rows})
+    _count_originators(active, over, counts, labels, reused)
+    # IND agencies from the derived ``first_ind`` (agency -> first clearance), as the filter reads it:
+    # one pass over the assets instead of a DISTINCT count over every milestone.
+    if not reused("ind_agency"):
+        ind = over("ind_agency").aggregate(**{
+            agency: Count("pk", filter=Q(first_ind__has_key=agency)) for agency in IND_AGENCIES
+        })
+        counts["ind_agency"] = Counter({agency: n for agency, n in ind.items() if n})
+    if not reused("safety"):
+        safety_rows = (
+            of_assets(SafetyEvent.objects.filter(assessment=Assessment.REPORTED), "safety")
+            .order_by().values("category").annotate(n=Count("asset_id", distinct=True))
+        )
+        counts["safety"] = Counter({r["category"]: r["n"] for r in safety_rows})
+    return counts, labels
+
+
+def _count_originators(active: dict[str, Any], over: Callable[[str | None], QuerySet[Asset]],
+                       counts: dict[str, Counter[str]], labels: dict[str, dict[str, str]],
+                       reused: Callable[[str], bool]) -> None:
+    """Originators: grouped by the foreign key alone (no join to hash 100,000 rows through), then the
+    companies read by id. Countries follow from the same counts while neither facet is active (both
+    count the same assets then); otherwise they need their own query."""
+    if "originator" in active or "originator_country" in active:
+        if not reused("originator"):
+            _by_company(over("originator"), counts, labels)
+        if not reused("originator_country"):
+            country_rows = over("originator_country").order_by().values("originator__country").annotate(
+                n=Count("pk"))
+            counts["originator_country"] = Counter(
+                {r["originator__country"]: r["n"] for r in country_rows if r["originator__country"]}
+            )
     else:
+        by_company, companies = _by_company(over("originator"), counts, labels)
         counts["originator_country"] = Counter()
         for pk, n in by_company.items():
             if companies[pk]["country"]:
                 counts["originator_country"][companies[pk]["country"]] += n
     labels["originator_country"] = {c: str(countries.name(c) or c) for c in counts["originator_country"]}
-    # IND agencies from the derived ``first_ind`` (agency -> first clearance), as the filter reads it:
-    # one pass over the assets instead of a DISTINCT count over every milestone.
-    ind = over("ind_agency").aggregate(**{
-        agency: Count("pk", filter=Q(first_ind__has_key=agency)) for agency in IND_AGENCIES
-    })
-    counts["ind_agency"] = Counter({agency: n for agency, n in ind.items() if n})
-    safety_rows = (
-        of_assets(SafetyEvent.objects.filter(assessment=Assessment.REPORTED), "safety")
-        .order_by().values("category").annotate(n=Count("asset_id", distinct=True))
-    )
-    counts["safety"] = Counter({r["category"]: r["n"] for r in safety_rows})
-
-    return counts, labels
 
 
-def _shown(counted: tuple[dict[str, Counter[str]], dict[str, dict[str, str]]], params: QueryDict
-           ) -> tuple[dict[str, Counter[str]], dict[str, dict[str, str]]]:
+def _by_company(qs: QuerySet[Asset], counts: dict[str, Counter[str]], labels: dict[str, dict[str, str]]
+                ) -> tuple[Counter[int], dict[int, dict[str, Any]]]:
+    by_company: Counter[int] = Counter(dict(
+        qs.order_by().values_list("originator_id").annotate(n=Count("pk")).values_list("originator_id", "n")
+    ))
+    companies = {c["pk"]: c for c in Company.objects.filter(pk__in=list(by_company)).values("pk", "slug", "name",
+                                                                                           "country")}
+    counts["originator"] = Counter({companies[pk]["slug"]: n for pk, n in by_company.items()})
+    labels["originator"] = {c["slug"]: c["name"] for c in companies.values()}
+    return by_company, companies
+
+
+def _shown(counted: Counts, params: QueryDict) -> Counts:
     """Only the values the sidebar can show (the top ones and the selected) of the long facets.
 
     What is cached is read back on every page miss: 5,000 originators unpickled and ranked per view

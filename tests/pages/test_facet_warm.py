@@ -95,3 +95,26 @@ def test_it_has_a_real_worker_count_after_an_edit() -> None:
         asset.save()  # autocommit: committed at once, the recount queued
         wait_for(lambda: cache.get(plain_list_key(data_version.current())) is not None,
                  "the worker to count the plain list's facets for the new version")
+
+
+@pytest.mark.django_db
+def test_it_takes_a_ticked_facets_own_counts_from_the_warm_plain_list(
+    viewer_client: Client, demo_data: None, settings  # type: ignore[no-untyped-def]
+) -> None:
+    settings.ADCTRACK_FACET_FRESH_SECONDS = 0
+    params = {"pair": "EGFR-ERBB3"}
+
+    def view() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = viewer_client.get(URL, params)
+        html = response.content.decode()
+        sidebar = html[html.index('<aside class="facets"'):html.index("</aside>")]
+        return sidebar, sum("GROUP BY" in q["sql"] and "COUNT(" in q["sql"].upper() for q in ctx.captured_queries)
+
+    cache.clear()
+    counted, counted_queries = view()
+    data_version.bump()
+    warm_asset_facets.run()
+    reused, reused_queries = view()
+    assert reused == counted and "EGFR × MUC1" in reused  # the pair facet still lists the other pairs
+    assert reused_queries < counted_queries
