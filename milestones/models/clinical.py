@@ -14,6 +14,29 @@ from programs.dates import PreciseDate
 from programs.models.base import TrackedModel
 from programs.vocab import DatePrecision
 
+# The ``figure`` properties delegate to these functions of plain values, so that pages reading rows
+# with ``.values()`` (the asset page) print the same figures without model instances.
+_ASSESSMENTS: dict[str, str] = dict(Assessment.choices)
+_UNITS: dict[str, str] = dict(EfficacyUnit.choices)
+
+
+def safety_figure(assessment: str, n: int | None, n_total: int | None, incidence_percent: Decimal | None) -> str:
+    """``SafetyEvent.figure``: "0.6 %", "3/176 (1.7 %)", "not assessed"."""
+    if assessment != Assessment.REPORTED:
+        return str(_ASSESSMENTS.get(assessment, assessment)).lower()
+    parts = []
+    if n is not None and n_total is not None:
+        parts.append(f"{n}/{n_total}")
+    if incidence_percent is not None:
+        pct = f"{incidence_percent.normalize():f} %"
+        parts.append(f"({pct})" if parts else pct)
+    return " ".join(parts) or "reported, no figure"
+
+
+def efficacy_figure(value: Decimal, unit: str) -> str:
+    """``EfficacyReadout.figure``: "32 %", "7.1 months"."""
+    return f"{value.normalize():f} {_UNITS.get(unit, unit)}"
+
 
 class StudyFields(TrackedModel):
     """What every clinical figure carries: its asset, study, data cut-off and source."""
@@ -95,15 +118,7 @@ class SafetyEvent(StudyFields):
     @property
     def figure(self) -> str:
         """"0.6 %", "3/176 (1.7 %)", "not assessed": never a 0 % for a figure nobody measured."""
-        if self.assessment != Assessment.REPORTED:
-            return self.get_assessment_display().lower()
-        parts = []
-        if self.n is not None and self.n_total is not None:
-            parts.append(f"{self.n}/{self.n_total}")
-        if self.incidence_percent is not None:
-            pct = f"{self.incidence_percent.normalize():f} %"
-            parts.append(f"({pct})" if parts else pct)
-        return " ".join(parts) or "reported, no figure"
+        return safety_figure(self.assessment, self.n, self.n_total, self.incidence_percent)
 
     def clean(self) -> None:
         super().clean()
@@ -170,8 +185,7 @@ class EfficacyReadout(StudyFields):
 
     @property
     def figure(self) -> str:
-        unit = self.get_unit_display()
-        return f"{self.value.normalize():f} {unit}"
+        return efficacy_figure(self.value, self.unit)
 
     def clean(self) -> None:
         super().clean()

@@ -52,6 +52,35 @@ def milestone_label(kind: str, phase: str, agency: str) -> str:
         bits.append(agency)
     return " · ".join(bits)
 
+
+# The properties below delegate to these functions of plain values, so that pages reading rows with
+# ``.values()`` (the asset page) compute the same thing without model instances: one implementation.
+
+
+def milestone_planned_when(planned_date: dt.date | None, planned_precision: str) -> PreciseDate | None:
+    """``Milestone.planned_when``: the plan as first announced, None when there was none."""
+    return PreciseDate(planned_date, planned_precision) if planned_date else None
+
+
+def milestone_slip_days(status: str, date: dt.date | None, plan: PreciseDate | None) -> int | None:
+    """``Milestone.slip_days``: days after (positive) or before (negative) the planned period; 0 within it."""
+    if plan is None or status != MilestoneStatus.OCCURRED or date is None:
+        return None
+    start, end = plan.date, plan.end
+    assert start is not None and end is not None
+    if date > end:
+        return (date - end).days
+    if date < start:
+        return (date - start).days
+    return 0
+
+
+def milestone_overdue(status: str, when: PreciseDate, today: dt.date) -> bool:
+    """``Milestone.is_overdue``: a planned event whose whole period has passed."""
+    end = when.end
+    return status == MilestoneStatus.PLANNED and end is not None and end < today
+
+
 class Milestone(TrackedModel):
     """An event in an asset's life: an IND cleared, a phase started, a hold, an approval.
 
@@ -117,7 +146,7 @@ class Milestone(TrackedModel):
 
     @property
     def planned_when(self) -> PreciseDate | None:
-        return PreciseDate(self.planned_date, self.planned_precision) if self.planned_date else None
+        return milestone_planned_when(self.planned_date, self.planned_precision)
 
     @property
     def is_planned(self) -> bool:
@@ -126,21 +155,11 @@ class Milestone(TrackedModel):
     @property
     def slip_days(self) -> int | None:
         """Days the event came after (positive) or before (negative) its planned period; 0 within it."""
-        plan = self.planned_when
-        if plan is None or self.status != MilestoneStatus.OCCURRED or self.date is None:
-            return None
-        start, end = plan.date, plan.end
-        assert start is not None and end is not None
-        if self.date > end:
-            return (self.date - end).days
-        if self.date < start:
-            return (self.date - start).days
-        return 0
+        return milestone_slip_days(self.status, self.date, self.planned_when)
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         """A planned event whose whole period has passed."""
-        end = self.when.end
-        return self.is_planned and end is not None and end < (today or timezone.localdate())
+        return milestone_overdue(self.status, self.when, today or timezone.localdate())
 
     def before_write(self) -> None:
         """Keep the plan as first announced, so the slip is known once the event occurs."""

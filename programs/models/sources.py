@@ -7,6 +7,11 @@ from django.db import models
 from programs.models.base import TrackedModel
 
 
+def source_name(title: str, url: str) -> str:
+    """``str(source)`` from its two columns, for pages that read sources with ``.values()``."""
+    return title or url
+
+
 class Source(TrackedModel):
     """A publication a fact cites: a press release, a news story, a registry record, a congress abstract.
 
@@ -24,7 +29,7 @@ class Source(TrackedModel):
         ordering = ["-published_on", "title"]
 
     def __str__(self) -> str:
-        return self.title or self.url
+        return source_name(self.title, self.url)
 
     def fill_title(self, title: str) -> bool:
         """Give an untitled source ``title``; a known title is never overwritten. True when it changed."""

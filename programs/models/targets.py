@@ -85,6 +85,20 @@ class TargetAlias(TrackedModel):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
+# ``TargetPair.label``/``key`` from the two symbols, for pages that read them without the models.
+
+
+def pair_label(low_symbol: str, high_symbol: str) -> str:
+    """"EGFR x ERBB3" (symbols sorted)."""
+    a, b = sorted([low_symbol, high_symbol])
+    return f"{a} x {b}"
+
+
+def pair_key(low_symbol: str, high_symbol: str) -> str:
+    """URL form used by filters: "EGFR-ERBB3" (symbols sorted)."""
+    return "-".join(sorted([low_symbol, high_symbol]))
+
+
 class TargetPair(models.Model):
     """An unordered pair of targets (EGFR x ERBB3), first-class so "every EGFR x HER3 asset" is one join.
 
@@ -107,13 +121,12 @@ class TargetPair(models.Model):
 
     @property
     def label(self) -> str:
-        a, b = sorted([self.low.symbol, self.high.symbol])
-        return f"{a} x {b}"
+        return pair_label(self.low.symbol, self.high.symbol)
 
     @property
     def key(self) -> str:
         """URL form used by filters: "EGFR-ERBB3" (symbols sorted)."""
-        return "-".join(sorted([self.low.symbol, self.high.symbol]))
+        return pair_key(self.low.symbol, self.high.symbol)
 
     @classmethod
     def for_targets(cls, a: Target, b: Target) -> TargetPair:
