@@ -7,6 +7,8 @@ columns with one UPDATE, so running it twice, or in two workers at once, leaves 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Protocol, TypeVar
 
 from django.db import connection, transaction
 from django.db.models import IntegerField, Value
@@ -39,6 +41,27 @@ def milestone_phase(m: Milestone) -> str | None:
     return _KIND_PHASE.get(MilestoneKind(m.kind)) if m.kind in _KIND_PHASE else None
 
 
+class Event(Protocol):
+    """What ``first_ind_events`` reads of a milestone: a model instance or a row read with ``.values()``."""
+
+    kind: str
+    agency: str
+    date: dt.date | None
+
+
+E = TypeVar("E", bound=Event)
+
+
+def first_ind_events(occurred: Iterable[E]) -> dict[str, E]:
+    """The first IND clearance / CTA approval per agency among ``occurred`` events, taken in date order
+    (undated last): what ``Asset.first_ind`` records, and what the asset page shows it from."""
+    first: dict[str, E] = {}
+    for m in occurred:
+        if m.kind in (MilestoneKind.IND_CLEARED, MilestoneKind.CTA_APPROVED) and m.agency:
+            first.setdefault(m.agency, m)
+    return first
+
+
 def derive(asset: Asset, milestones: list[Milestone]) -> dict[str, object]:
     """The derived column values for ``asset`` given all its milestones (pure; no queries)."""
     occurred = [m for m in milestones if m.status == MilestoneStatus.OCCURRED]
@@ -51,10 +74,8 @@ def derive(asset: Asset, milestones: list[Milestone]) -> dict[str, object]:
     undated = [m for m in occurred if m.date is None]
     # An event whose date the source did not state is still the latest news when nothing is dated.
     latest = dated[-1] if dated else (max(undated, key=lambda m: m.pk) if undated else None)
-    first_ind: dict[str, str | None] = {}
-    for m in dated + undated:
-        if m.kind in (MilestoneKind.IND_CLEARED, MilestoneKind.CTA_APPROVED) and m.agency:
-            first_ind.setdefault(m.agency, m.date.isoformat() if m.date else None)
+    first_ind = {agency: m.date.isoformat() if m.date else None
+                 for agency, m in first_ind_events(dated + undated).items()}
     by_agency: dict[str, str] = {}
     by_indication: dict[str, str] = {}
     for m in occurred:

@@ -1,42 +1,50 @@
 """Asset page (``/assets/<slug>/``): structure, timeline, status by indication, clinical data, deals, history.
 
-Query budget: one query per section whatever the number of milestones, events or deals.
+Query budget: one query per section whatever the number of milestones, events or deals; on
+PostgreSQL the asset's targets, payloads, names and pair ride on the asset's own query. The sections
+are plain rows (``programs.views.asset_rows``), not model instances, read by statements compiled once
+per process (``programs.prepared``): on a cache miss Django's query building and model instantiation
+cost several times what PostgreSQL spent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.context_processors import PermWrapper
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.db import connection
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import JSONObject
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from milestones.models import EfficacyReadout, Milestone, SafetyEvent, SafetyMeasure
+from milestones.models import Milestone
 from milestones.vocab import MilestoneStatus
+from programs.dates import PreciseDate
+from programs.derived import first_ind_events
 from programs.history import recent_changes
-from programs.models import (
-    Asset,
-    AssetDesignation,
-    AssetPayload,
-    AssetTarget,
-    Deal,
-    DealParty,
-    DealTerms,
-    TargetPair,
-)
+from programs.models import Asset, AssetDesignation, AssetPayload, AssetTarget, Company, TargetPair
+from programs.models.targets import pair_key, pair_label
 from programs.pagecache import Page, cached_page, render_page
-
-
-def _ordered_milestones(asset: Asset) -> list[Milestone]:
-    """Milestones in date order; an event with no stated date goes last (its position is unknown)."""
-    rows = list(Milestone.objects.filter(asset=asset).select_related("source", "indication"))
-    far = dt.date.max
-    return sorted(rows, key=lambda m: (m.date or far, m.pk))
+from programs.prepared import Prepared, attnames, chunks
+from programs.views.asset_rows import (
+    MilestoneRow,
+    deal_rows,
+    efficacy_rows,
+    json_list,
+    measure_rows,
+    milestone_rows,
+    related_rows,
+    safety_rows,
+    source_rows,
+    url_pattern,
+)
+from programs.vocab import DatePrecision, PayloadClass
 
 
 @require_safe
@@ -61,87 +69,158 @@ def asset_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _asset_context(slug: str, today: dt.date) -> dict[str, Any]:
     """Everything the asset page shows: one query per section whatever the number of rows."""
-    # Two joins, not seven: PostgreSQL spent more time planning the seven-way outer join (~3 ms) than
-    # running it. The pair is one more indexed query when there is one; platforms are rare and
-    # fetched on access (a null foreign key costs nothing).
-    asset = get_object_or_404(Asset.objects.select_related("originator", "latest_milestone"), slug=slug)
-    if asset.target_pair_id:
-        asset.target_pair = TargetPair.objects.select_related("low", "high").get(pk=asset.target_pair_id)
-    targets = list(AssetTarget.objects.filter(asset=asset).select_related("target"))
-    payloads = list(AssetPayload.objects.filter(asset=asset).select_related("payload"))
-    designations = list(AssetDesignation.objects.filter(asset=asset))
-    milestones = _ordered_milestones(asset)
-    status_rows = _status_by_indication(milestones)
-    deals = _deals(asset)
-    related = _related(asset, [t.target_id for t in targets])
+    asset, parts = _asset(slug)
+    milestones = milestone_rows(asset.pk, today)
     return {
         "asset": asset,
-        "targets": targets,
-        "payloads": payloads,
-        "designations": designations,
+        "latest": _latest(asset, milestones),
+        **parts,
         "milestones": milestones,
-        "overdue": [m for m in milestones if m.is_overdue(today)],
-        "today": today,
-        "status_rows": status_rows,
-        "first_ind": sorted((asset.first_ind or {}).items()),
-        "safety_events": list(SafetyEvent.objects.filter(asset=asset).select_related("source")),
-        "safety_measures": list(SafetyMeasure.objects.filter(asset=asset).select_related("source")),
-        "efficacy": list(EfficacyReadout.objects.filter(asset=asset).select_related("source", "indication")),
-        "deals": deals,
-        "sources": list(asset.sources.all()),
-        "related": related,
+        "overdue": [m for m in milestones if m.late],
+        "status_rows": _status_by_indication(milestones),
+        "first_ind": _first_ind(asset, milestones),
+        "safety_events": safety_rows(asset.pk),
+        "safety_measures": measure_rows(asset.pk),
+        "efficacy": efficacy_rows(asset.pk),
+        "deals": deal_rows(asset.pk),
+        "sources": source_rows(asset.pk),
+        "related": related_rows(asset),
         "changes": recent_changes(asset),
     }
 
 
-def _deals(asset: Asset) -> list[dict[str, Any]]:
-    """Each deal with its parties and terms: two queries for all deals, none when there are no deals.
+@dataclass(slots=True)
+class TargetLink:
+    symbol: str
+    url: str
 
-    Grouped here rather than by ``prefetch_related``, whose machinery cost more than the two queries.
+
+@dataclass(slots=True)
+class PayloadRow:
+    name: str
+    payload_class: str  # the label
+    mechanism: str
+
+
+@dataclass(slots=True)
+class Pair:
+    key: str
+    label: str
+
+
+_PAYLOAD_CLASSES: dict[str, str] = {value: str(label) for value, label in PayloadClass.choices}
+
+
+_ASSET_FIELDS = attnames(Asset)
+_ORIGINATOR_FIELDS = ("id", "name", "slug", "country")
+_LISTS = ("target_list", "payload_list", "name_list", "pair")
+
+
+def _asset_query(slug: str) -> QuerySet[Asset, tuple[Any, ...]]:
+    """The asset's columns, its originator's, and on PostgreSQL its targets, payloads, names and target
+    pair as ordered JSON arrays of correlated subqueries (PostgreSQL planned each separate statement
+    for longer than it ran it)."""
+    qs = Asset.objects.filter(slug=slug)
+    lists: tuple[str, ...] = ()
+    if connection.vendor == "postgresql":
+        qs = qs.annotate(
+            target_list=json_list(AssetTarget, "asset", {"symbol": "target__symbol", "slug": "target__slug"},
+                                  ("position",)),
+            payload_list=json_list(AssetPayload, "asset", {"name": "payload__name", "class": "payload__payload_class",
+                                                           "mechanism": "payload__mechanism"}, ("position",)),
+            name_list=json_list(AssetDesignation, "asset", {"name": "name"}, ("kind", "name")),
+            pair=Subquery(TargetPair.objects.filter(pk=OuterRef("target_pair_id")).values(
+                j=JSONObject(low="low__symbol", high="high__symbol"))),
+        )
+        lists = _LISTS
+    return qs.values_list(*_ASSET_FIELDS, *(f"originator__{f}" for f in _ORIGINATOR_FIELDS), *lists)
+
+
+_ASSET = Prepared(_asset_query, str)
+
+
+def _asset(slug: str) -> tuple[Asset, dict[str, Any]]:
+    """The asset (a model instance: the template prints its choices and derived fields) with its
+    originator, targets, payloads, names and target pair: one query on PostgreSQL, five at most elsewhere.
+
+    Platforms are rare and fetched on access (a null foreign key costs nothing).
     """
-    deals = list(Deal.objects.filter(assets=asset).select_related("source", "platform"))
-    if not deals:
-        return []
-    ids = [d.pk for d in deals]
-    parties: dict[int, list[DealParty]] = {pk: [] for pk in ids}
-    for p in DealParty.objects.filter(deal_id__in=ids).select_related("company"):
-        parties[p.deal_id].append(p)
-    terms: dict[int, list[DealTerms]] = {pk: [] for pk in ids}
-    for t in DealTerms.objects.filter(deal_id__in=ids).select_related("source"):
-        terms[t.deal_id].append(t)
-    return [{"deal": d, "parties": parties[d.pk], "terms": terms[d.pk]} for d in deals]
+    found = _ASSET.rows(slug)
+    if not found:
+        raise Http404("No asset matches the given query.")
+    values, originator, lists = chunks(found[0], len(_ASSET_FIELDS), len(_ORIGINATOR_FIELDS))
+    asset = Asset.from_db(connection.alias, _ASSET_FIELDS, values)
+    Asset.originator.field.set_cached_value(asset, Company.from_db(connection.alias, _ORIGINATOR_FIELDS, originator))
+    if lists:
+        target_list, payload_list, name_list, pair = (_loaded(x) for x in lists)
+        targets = [(t["symbol"], t["slug"]) for t in target_list]
+        payloads = [(p["name"], p["class"], p["mechanism"]) for p in payload_list]
+        names = [d["name"] for d in name_list]
+        symbols = (pair["low"], pair["high"]) if pair else None
+    else:
+        targets = list(AssetTarget.objects.filter(asset=asset).values_list("target__symbol", "target__slug"))
+        payloads = list(AssetPayload.objects.filter(asset=asset).values_list(
+            "payload__name", "payload__payload_class", "payload__mechanism"))
+        names = list(AssetDesignation.objects.filter(asset=asset).values_list("name", flat=True))
+        symbols = TargetPair.objects.filter(pk=asset.target_pair_id).values_list(
+            "low__symbol", "high__symbol").first() if asset.target_pair_id else None
+    target_url = url_pattern("programs:target_detail", "slug")
+    return asset, {
+        "targets": [TargetLink(symbol, target_url[0] + slug + target_url[1]) for symbol, slug in targets],
+        "payloads": [PayloadRow(name, _PAYLOAD_CLASSES.get(cls, cls), mechanism) for name, cls, mechanism in payloads],
+        "designations": names,
+        "pair": Pair(pair_key(*symbols), pair_label(*symbols)) if symbols else None,
+    }
 
 
-def _status_by_indication(milestones: list[Milestone]) -> list[dict[str, Any]]:
+def _loaded(value: Any) -> Any:
+    """A JSON column: decoded by the field, or text when the driver handed it back undecoded; an
+    empty list (no rows: the aggregate gives NULL) as []."""
+    if isinstance(value, str):
+        return json.loads(value)
+    return [] if value is None else value
+
+
+def _latest(asset: Asset, milestones: list[MilestoneRow]) -> MilestoneRow | Milestone | None:
+    """The asset's latest event (derived): among the rows read, else (the derived facts lag behind an
+    edit that moved it to another asset) read on its own."""
+    pk = asset.latest_milestone_id
+    if pk is None:
+        return None
+    return next((m for m in milestones if m.pk == pk), None) or Milestone.objects.filter(pk=pk).first()
+
+
+@dataclass(slots=True)
+class FirstInd:
+    agency: str
+    when: str
+
+
+def _first_ind(asset: Asset, milestones: list[MilestoneRow]) -> list[FirstInd]:
+    """``asset.first_ind`` (agency -> ISO date of the first IND clearance / CTA approval), each date at
+    the precision its milestone was recorded with ("Q3 2025"): the milestone is the one the derivation
+    picked (``first_ind_events``), found among the rows already read. A date no milestone matches (the
+    derived facts not yet recomputed after an edit) is shown to the day."""
+    events = first_ind_events(m for m in milestones if m.status == MilestoneStatus.OCCURRED)
+    shown = []
+    for agency, iso in sorted((asset.first_ind or {}).items()):
+        m = events.get(agency)
+        if iso is None:
+            when = "date not stated"
+        elif m is not None and m.date is not None and m.date.isoformat() == iso:
+            when = str(m.when)
+        else:
+            when = str(PreciseDate(dt.date.fromisoformat(iso), DatePrecision.DAY))
+        shown.append(FirstInd(agency, when))
+    return shown
+
+
+def _status_by_indication(milestones: list[MilestoneRow]) -> list[dict[str, Any]]:
     """Latest occurred event per (indication, agency): where the asset stands in each market."""
-    latest: dict[tuple[str, str], Milestone] = {}
+    latest: dict[tuple[str, str], MilestoneRow] = {}
     for m in milestones:
         if m.status != MilestoneStatus.OCCURRED:
             continue
-        key = (m.indication.name if m.indication else "All / not stated", m.agency or "—")
+        key = (m.indication if m.indication is not None else "All / not stated", m.agency or "—")
         latest[key] = m
     return [{"indication": k[0], "agency": k[1], "milestone": m} for k, m in sorted(latest.items())]
-
-
-RELATED = 12
-#: What a related asset's line shows (the rest of its ~40 columns, JSON included, is not read).
-RELATED_FIELDS = ("code", "slug", "highest_phase", "highest_phase_rank", "originator__name", "originator__slug")
-
-
-def _related(asset: Asset, target_ids: list[int]) -> list[Asset]:
-    """Assets on the same pair, then on the same targets (newest first): two index-bounded id lookups.
-
-    Ordering thousands of ERBB2 assets by phase would sort them all; walking the (target, asset)
-    index backwards stops after a dozen.
-    """
-    ids: list[int] = []
-    if asset.target_pair_id:
-        ids += Asset.objects.filter(target_pair_id=asset.target_pair_id).exclude(pk=asset.pk).order_by(
-            "-pk").values_list("pk", flat=True)[:RELATED]
-    wanted = Q(pk__in=ids)
-    if len(ids) < RELATED and target_ids:
-        # A subquery, not a second round trip: PostgreSQL and SQLite both take LIMIT inside IN (...).
-        wanted |= Q(pk__in=AssetTarget.objects.filter(target_id__in=target_ids).exclude(
-            asset_id__in=[asset.pk, *ids]).order_by("-asset_id").values("asset_id")[: RELATED - len(ids)])
-    rows = Asset.objects.filter(wanted).select_related("originator").only(*RELATED_FIELDS)
-    return sorted(rows, key=lambda a: (-a.highest_phase_rank, a.code))
