@@ -28,7 +28,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_naive, make_aware
 
 from milestones.models import EfficacyReadout, Milestone, SafetyEvent, SafetyMeasure
-from programs.models import Asset, AssetDesignation, AssetPayload, AssetTarget
+from milestones.models.milestones import milestone_label
+from programs.models import Asset, AssetDesignation, AssetPayload, AssetTarget, Payload, Target
 
 PER_TABLE = 40
 SHOWN = 25
@@ -54,6 +55,7 @@ class Change:
     label: str
     fields: list[str] = field(default_factory=list)
     user_id: int | None = None  # the editor's id (None: a change made by the system)
+    refers_to: tuple[str, int] | None = None  # ("target" | "payload", id) the label names by id
 
 
 @dataclass(frozen=True)
@@ -121,9 +123,43 @@ def recent_changes(asset: Asset) -> list[Change]:
         older_of[(t, pk)] = values
         label = str(asset.code) if TABLES[t][0] is Asset else _label(TABLES[t][0], pk, values)
         who = "system" if user_id is None else (username if username is not None else "deleted user")
-        changes.append(Change(_aware(when), who, ACTIONS.get(kind, kind), table.what, label, fields, user_id))
+        change = Change(_aware(when), who, ACTIONS.get(kind, kind), table.what, label, fields, user_id)
+        change.refers_to = _refers_to(TABLES[t][0], values)
+        changes.append(change)
     changes.sort(key=lambda c: c.when, reverse=True)
-    return changes[:SHOWN]
+    shown = changes[:SHOWN]
+    _name_arms(shown)
+    return shown
+
+
+def _refers_to(model: type[Model], values: dict[str, Any]) -> tuple[str, int] | None:
+    """The target or payload a history row of an arm or payload link names by id."""
+    if model is AssetTarget and values.get("target_id") is not None:
+        return "target", int(values["target_id"])
+    if model is AssetPayload and values.get("payload_id") is not None:
+        return "payload", int(values["payload_id"])
+    return None
+
+
+def _name_arms(shown: list[Change]) -> None:
+    """"arm 2: ERBB3" instead of "arm 2: target #7": the names of the targets and payloads that the
+    shown rows refer to, one query per kind and only when such rows are shown (edits of an asset's
+    arms are rare next to edits of its milestones)."""
+    wanted: dict[str, set[int]] = {"target": set(), "payload": set()}
+    for change in shown:
+        if change.refers_to is not None:
+            wanted[change.refers_to[0]].add(change.refers_to[1])
+    names: dict[tuple[str, int], str] = {}
+    if wanted["target"]:
+        names.update((("target", pk), symbol) for pk, symbol in
+                     Target.objects.filter(pk__in=wanted["target"]).values_list("pk", "symbol"))
+    if wanted["payload"]:
+        names.update((("payload", pk), name) for pk, name in
+                     Payload.objects.filter(pk__in=wanted["payload"]).values_list("pk", "name"))
+    for change in shown:
+        if change.refers_to in names:
+            kind, pk = change.refers_to
+            change.label = change.label.replace(f"{kind} #{pk}", names[(kind, pk)])
 
 
 def _changed_fields(table: _Table, newer: dict[str, Any], older: dict[str, Any]) -> list[str]:
@@ -131,9 +167,13 @@ def _changed_fields(table: _Table, newer: dict[str, Any], older: dict[str, Any])
 
 
 def _label(model: type[Model], pk: int, values: dict[str, Any]) -> str:
-    """A short name for a historical child row that needs no further query."""
+    """A short name for a historical child row (targets and payloads by id until ``_name_arms``)."""
     if model is AssetTarget:
         return f"arm {values['position']}: target #{values['target_id']}"
+    if model is AssetPayload:
+        return f"payload {values['position']}: payload #{values['payload_id']}"
+    if model is Milestone:
+        return milestone_label(values["kind"], values.get("phase") or "", values.get("agency") or "")
     for attr in ("name", "term", "kind", "endpoint"):
         value = values.get(attr)
         if value:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -58,9 +60,26 @@ def test_it_lists_the_change_history(viewer_client: Client, demo_data: None) -> 
     html = viewer_client.get(asset.get_absolute_url()).content.decode()
     history = html[html.index('id="history"'):]
     rows = history.split("<tr>")[2:]  # after the header row
-    assert f"<td>bob-editor</td><td>milestone: {milestone.kind}</td><td>changed</td><td>notes</td>" in rows[0]
+    label = escape(milestone.label)  # "IND cleared / approved · FDA", not the stored kind
+    assert f"<td>bob-editor</td><td>milestone: {label}</td><td>changed</td><td>notes</td>" in rows[0]
     assert "<td>alice-editor</td><td>asset: NEOK002</td><td>changed</td><td>description" in rows[1]
     assert "<td>created</td>" in history and "Edited for the history test." in html
+
+
+def test_it_names_the_targets_and_payloads_of_arm_changes(viewer_client: Client, demo_data: None) -> None:
+    from programs.models import AssetPayload, AssetTarget
+
+    asset = Asset.objects.get(code="BL-B01D1")
+    arm = AssetTarget.objects.select_related("target").filter(asset=asset).order_by("position").first()
+    link = AssetPayload.objects.select_related("payload").filter(asset=asset).order_by("position").first()
+    assert arm is not None and link is not None
+    arm.save()
+    link.save()
+    html = viewer_client.get(asset.get_absolute_url()).content.decode()
+    history = html[html.index('id="history"'):]
+    assert f"arm {arm.position}: {arm.target.symbol}</td>" in history
+    assert f"payload {link.position}: {escape(link.payload.name)}</td>" in history
+    assert "target #" not in history and "payload #" not in history
 
 
 def test_it_shows_the_edit_actions_by_role(demo_data: None) -> None:
