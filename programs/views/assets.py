@@ -20,7 +20,6 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, TextField, 
 from django.db.models.functions import Concat
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from milestones.models.milestones import milestone_label
@@ -30,6 +29,7 @@ from programs.filters import AssetFilterSet
 from programs.models import Asset, AssetPayload, AssetTarget, Payload
 from programs.pagecache import Page, cached_page, render_page
 from programs.tables.assets import COLUMNS, asset_ordering, with_sort_keys
+from programs.views.asset_rows import url_pattern
 
 PER_PAGE = 50
 
@@ -95,19 +95,12 @@ _PHASES: dict[str, str] = dict(Asset._meta.get_field("highest_phase").choices or
 _PAYLOAD_CLASSES: dict[str, str] = dict(Payload._meta.get_field("payload_class").choices or [])  # type: ignore[arg-type]
 
 
-def _url_pattern(name: str, placeholder: str = "0") -> tuple[str, str]:
-    """A URL split around its one argument: reversing once beats reversing 150 times per page."""
-    url = reverse(name, args=[placeholder])
-    head, _, tail = url.rpartition(placeholder)
-    return head, tail
-
-
 def list_rows(qs: QuerySet[Asset], start: int, stop: int) -> list[Row]:
     """Rows ``start:stop`` of the ordered ``qs``: one query on PostgreSQL, three elsewhere."""
-    asset_url = _url_pattern("programs:asset_detail", "slug")
-    company_url = _url_pattern("programs:company_detail", "slug")
-    target_url = _url_pattern("programs:target_detail", "slug")
-    milestone_url = _url_pattern("milestones:milestone_detail")
+    asset_url = url_pattern("programs:asset_detail", "slug")
+    company_url = url_pattern("programs:company_detail", "slug")
+    target_url = url_pattern("programs:target_detail", "slug")
+    milestone_url = url_pattern("milestones:milestone_detail")
     rows: dict[int, Row] = {}
     joined = connection.vendor == "postgresql"
     if joined:
@@ -117,10 +110,10 @@ def list_rows(qs: QuerySet[Asset], start: int, stop: int) -> list[Row]:
             target_list=Subquery(
                 AssetTarget.objects.filter(asset=OuterRef("pk")).order_by().values("asset").annotate(
                     s=StringAgg(Concat("target__symbol", Value("\t"), "target__slug", output_field=TextField()), "\n",
-                                ordering="position")).values("s")),
+                                order_by="position")).values("s")),
             payload_list=Subquery(
                 AssetPayload.objects.filter(asset=OuterRef("pk")).order_by().values("asset").annotate(
-                    s=StringAgg("payload__payload_class", "\n", ordering="position")).values("s")),
+                    s=StringAgg("payload__payload_class", "\n", order_by="position")).values("s")),
         )
     fields = ["pk", "code", "slug", "inn", "antibody_format", "conjugation_method", "highest_phase",
               "originator__name", "originator__slug", "latest_milestone_id", "latest_milestone__kind",

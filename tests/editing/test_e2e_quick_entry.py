@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from programs.roles import ensure_roles
 from tests.conftest import seed_demo
@@ -53,6 +54,9 @@ def test_it_records_an_nmpa_ind_for_js212_and_a_viewer_sees_it(browser_page, liv
     editor = _log_in(browser_page, base, "editor")
     editor.goto(f"{base}/milestones/quick/")
     # Keyboard only: the asset box has focus; Tab walks the fields in reading order; Enter saves.
+    # Chromium applies autofocus at a rendering step after "load": wait for it, or a loaded
+    # machine types the code into nothing.
+    editor.wait_for_function("document.activeElement && document.activeElement.name === 'asset'")
     editor.keyboard.type("JS212")
     editor.keyboard.press("Tab")
     editor.select_option("select[name=kind]", "ind_cleared")
@@ -62,7 +66,10 @@ def test_it_records_an_nmpa_ind_for_js212_and_a_viewer_sees_it(browser_page, liv
     editor.fill("input[name=source_title]", "JS212 IND approved by NMPA")
     editor.focus("input[name=source_title]")
     editor.keyboard.press("Enter")
-    editor.wait_for_url(f"{base}/assets/js212/")
+    try:
+        editor.wait_for_url(f"{base}/assets/js212/")
+    except PlaywrightTimeout:
+        pytest.fail("The quick form did not save: " + editor.inner_text("main")[:2000])
     editor.screenshot(path="/tmp/e2e-editor-js212.png", full_page=True)
     assert "Recorded" in editor.content()
 
