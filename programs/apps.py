@@ -10,7 +10,8 @@ class ProgramsConfig(AppConfig):
     verbose_name = "Programmes"
 
     def ready(self) -> None:
-        from programs import data_version
+        from programs import data_version, pagecache
 
         data_version.connect()
+        pagecache.connect()
         from programs import signals  # noqa: F401  (connects the receivers)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -31,10 +31,50 @@ class Page(TypedDict):
     ttl: NotRequired[int | None]
 
 
+PERMS_VERSION_KEY = "adctrack:perms-version"
+
+
 def _permissions_digest(request: HttpRequest) -> str:
-    """Hidden queries: the user's permissions, loaded once per request (Django caches them on the user)."""
-    perms = sorted(request.user.get_all_permissions()) if request.user.is_authenticated else []
+    """A digest of the reader's permissions, read from the cache under the permissions version.
+
+    The permission set is cached too and handed to the user object as ``ModelBackend`` keeps it
+    (``_perm_cache``), so the header's permission checks (``perms`` in ``base.html``) ask the
+    database nothing either: the two permission queries every page view paid are gone. Any change
+    to users, groups or their permissions moves the version (``connect``), so neither outlives a
+    change of role.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        return "anonymous"
+    key = f"adctrack:perms:{cache.get_or_set(PERMS_VERSION_KEY, 1, None)}:{user.pk}"
+    perms: list[str] | None = cache.get(key)
+    if perms is None:
+        perms = sorted(user.get_all_permissions())
+        cache.set(key, perms, PAGE_CACHE_SECONDS)
+    elif user.is_active and not hasattr(user, "_perm_cache"):
+        user._perm_cache = set(perms)  # type: ignore[union-attr]  # what ModelBackend.get_all_permissions sets
     return hashlib.sha1("|".join(perms).encode()).hexdigest()[:16]
+
+
+def _permissions_changed(*_args: Any, **_kwargs: Any) -> None:
+    try:
+        cache.incr(PERMS_VERSION_KEY)
+    except ValueError:  # not set yet: nothing is cached under a version
+        cache.set(PERMS_VERSION_KEY, 2, None)
+
+
+def connect() -> None:
+    """Move the permissions version on any change to users, groups, permissions or who has which."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    user = get_user_model()
+    for model in (user, Group, Permission):
+        post_save.connect(_permissions_changed, sender=model, dispatch_uid=f"perms-save-{model._meta.label}")
+        post_delete.connect(_permissions_changed, sender=model, dispatch_uid=f"perms-delete-{model._meta.label}")
+    for through in (user.groups.through, user.user_permissions.through, Group.permissions.through):
+        m2m_changed.connect(_permissions_changed, sender=through, dispatch_uid=f"perms-m2m-{through._meta.label}")
 
 
 def cached_page(request: HttpRequest, name: str, parts: tuple[str, ...], build: Callable[[], Page]) -> Page:

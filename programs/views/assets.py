@@ -8,8 +8,9 @@ and Django's template language cost several times what the database spent on a p
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.context_processors import PermWrapper
@@ -28,6 +29,7 @@ from programs.facets import compute_facets
 from programs.filters import AssetFilterSet
 from programs.models import Asset, AssetPayload, AssetTarget, Payload
 from programs.pagecache import Page, cached_page, render_page
+from programs.prepared import Prepared
 from programs.tables.assets import COLUMNS, asset_ordering, with_sort_keys
 from programs.views.asset_rows import url_pattern
 
@@ -95,59 +97,93 @@ _PHASES: dict[str, str] = dict(Asset._meta.get_field("highest_phase").choices or
 _PAYLOAD_CLASSES: dict[str, str] = dict(Payload._meta.get_field("payload_class").choices or [])  # type: ignore[arg-type]
 
 
+_FIELDS = ("pk", "code", "slug", "inn", "antibody_format", "conjugation_method", "highest_phase",
+           "originator__name", "originator__slug", "latest_milestone_id", "latest_milestone__kind",
+           "latest_milestone__phase", "latest_milestone__agency", "latest_milestone__date",
+           "latest_milestone__date_precision")
+
+
+def _rows_by_id(*ids: int) -> QuerySet[Asset, tuple[Any, ...]]:
+    """The rows of the assets ``ids`` on PostgreSQL, targets and payload classes as ordered string
+    aggregates of correlated subqueries (PostgreSQL planned three statements for longer than it ran them)."""
+    return Asset.objects.filter(pk__in=ids).order_by().annotate(
+        target_list=Subquery(
+            AssetTarget.objects.filter(asset=OuterRef("pk")).order_by().values("asset").annotate(
+                s=StringAgg(Concat("target__symbol", Value("\t"), "target__slug", output_field=TextField()), "\n",
+                            order_by="position")).values("s")),
+        payload_list=Subquery(
+            AssetPayload.objects.filter(asset=OuterRef("pk")).order_by().values("asset").annotate(
+                s=StringAgg("payload__payload_class", "\n", order_by="position")).values("s")),
+    ).values_list(*_FIELDS, "target_list", "payload_list")
+
+
+#: Compiled once (``programs.prepared``): always PER_PAGE ids, a short page padded with 0 (no asset).
+_PAGE_ROWS = Prepared(_rows_by_id, *[int] * PER_PAGE)
+
+
 def list_rows(qs: QuerySet[Asset], start: int, stop: int) -> list[Row]:
-    """Rows ``start:stop`` of the ordered ``qs``: one query on PostgreSQL, three elsewhere."""
-    asset_url = url_pattern("programs:asset_detail", "slug")
-    company_url = url_pattern("programs:company_detail", "slug")
-    target_url = url_pattern("programs:target_detail", "slug")
-    milestone_url = url_pattern("milestones:milestone_detail")
-    rows: dict[int, Row] = {}
-    joined = connection.vendor == "postgresql"
-    if joined:
-        # One statement on PostgreSQL: the targets and payload classes as ordered string aggregates of
-        # correlated subqueries (PostgreSQL planned each of three statements for longer than it ran it).
-        qs = qs.annotate(
-            target_list=Subquery(
-                AssetTarget.objects.filter(asset=OuterRef("pk")).order_by().values("asset").annotate(
-                    s=StringAgg(Concat("target__symbol", Value("\t"), "target__slug", output_field=TextField()), "\n",
-                                order_by="position")).values("s")),
-            payload_list=Subquery(
-                AssetPayload.objects.filter(asset=OuterRef("pk")).order_by().values("asset").annotate(
-                    s=StringAgg("payload__payload_class", "\n", order_by="position")).values("s")),
-        )
-    fields = ["pk", "code", "slug", "inn", "antibody_format", "conjugation_method", "highest_phase",
-              "originator__name", "originator__slug", "latest_milestone_id", "latest_milestone__kind",
-              "latest_milestone__phase", "latest_milestone__agency", "latest_milestone__date",
-              "latest_milestone__date_precision"]
-    for v in qs.values(*fields, *(["target_list", "payload_list"] if joined else []))[start:stop]:
-        row = Row(
-            code=v["code"], url=asset_url[0] + v["slug"] + asset_url[1], inn=v["inn"],
-            originator=v["originator__name"], originator_url=company_url[0] + v["originator__slug"] + company_url[1],
-            antibody_format=str(_FORMATS.get(v["antibody_format"], v["antibody_format"])),
-            conjugation_method=str(_CONJUGATIONS.get(v["conjugation_method"], v["conjugation_method"])),
-            highest_phase=str(_PHASES.get(v["highest_phase"], v["highest_phase"])),
-        )
-        if v["latest_milestone_id"] is not None:
-            row.latest_event = milestone_label(v["latest_milestone__kind"], v["latest_milestone__phase"],
-                                               v["latest_milestone__agency"])
-            row.latest_event_url = f"{milestone_url[0]}{v['latest_milestone_id']}{milestone_url[1]}"
-            date: dt.date | None = v["latest_milestone__date"]
-            row.latest_event_when = str(PreciseDate(date, v["latest_milestone__date_precision"]))
-        rows[v["pk"]] = row
-        if joined:
-            for pair in v["target_list"].split("\n") if v["target_list"] else []:
+    """Rows ``start:stop`` (at most PER_PAGE) of the ordered ``qs``.
+
+    On PostgreSQL two statements: the page's ids (the filtered, sorted query, cheap to build) and
+    their rows by a statement compiled once; building the annotated row query per request cost
+    Django more than PostgreSQL spent running it. Elsewhere three: rows, their targets, their payloads.
+    """
+    links = _Links()
+    if connection.vendor == "postgresql":
+        ids = list(qs.values_list("pk", flat=True)[start:stop])
+        assert len(ids) <= PER_PAGE
+        found = {r[0]: r for r in _PAGE_ROWS.rows(*ids, *[0] * (PER_PAGE - len(ids)))}
+        rows = []
+        for pk in ids:
+            *values, target_list, payload_list = found[pk]
+            row = _row(values, links)
+            for pair in target_list.split("\n") if target_list else []:
                 symbol, slug = pair.split("\t")
-                row.targets.append((symbol, target_url[0] + slug + target_url[1]))
-            for payload_class in v["payload_list"].split("\n") if v["payload_list"] else []:
+                row.targets.append((symbol, links.target(slug)))
+            for payload_class in payload_list.split("\n") if payload_list else []:
                 _add_class(row, payload_class)
-    if rows and not joined:
-        for asset_id, symbol, slug in AssetTarget.objects.filter(asset_id__in=rows).order_by(
+            rows.append(row)
+        return rows
+    by_id = {values[0]: _row(values, links) for values in qs.values_list(*_FIELDS)[start:stop]}
+    if by_id:
+        for asset_id, symbol, slug in AssetTarget.objects.filter(asset_id__in=by_id).order_by(
                 "asset_id", "position").values_list("asset_id", "target__symbol", "target__slug"):
-            rows[asset_id].targets.append((symbol, target_url[0] + slug + target_url[1]))
-        for asset_id, payload_class in AssetPayload.objects.filter(asset_id__in=rows).order_by(
+            by_id[asset_id].targets.append((symbol, links.target(slug)))
+        for asset_id, payload_class in AssetPayload.objects.filter(asset_id__in=by_id).order_by(
                 "asset_id", "position").values_list("asset_id", "payload__payload_class"):
-            _add_class(rows[asset_id], payload_class)
-    return list(rows.values())
+            _add_class(by_id[asset_id], payload_class)
+    return list(by_id.values())
+
+
+class _Links:
+    """The list's URLs, each reversed once per page (``url_pattern``), then concatenated per row."""
+
+    def __init__(self) -> None:
+        self.asset = url_pattern("programs:asset_detail", "slug")
+        self.company = url_pattern("programs:company_detail", "slug")
+        self._target = url_pattern("programs:target_detail", "slug")
+        self.milestone = url_pattern("milestones:milestone_detail")
+
+    def target(self, slug: str) -> str:
+        return self._target[0] + slug + self._target[1]
+
+
+def _row(values: Sequence[Any], links: _Links) -> Row:
+    """A Row from the ``_FIELDS`` of one asset."""
+    (_, code, slug, inn, antibody_format, conjugation_method, highest_phase, originator, originator_slug,
+     milestone_id, kind, phase, agency, date, precision) = values
+    row = Row(
+        code=code, url=links.asset[0] + slug + links.asset[1], inn=inn,
+        originator=originator, originator_url=links.company[0] + originator_slug + links.company[1],
+        antibody_format=str(_FORMATS.get(antibody_format, antibody_format)),
+        conjugation_method=str(_CONJUGATIONS.get(conjugation_method, conjugation_method)),
+        highest_phase=str(_PHASES.get(highest_phase, highest_phase)),
+    )
+    if milestone_id is not None:
+        row.latest_event = milestone_label(kind, phase, agency)
+        row.latest_event_url = f"{links.milestone[0]}{milestone_id}{links.milestone[1]}"
+        row.latest_event_when = str(PreciseDate(date, precision))
+    return row
 
 
 def _add_class(row: Row, payload_class: str) -> None:

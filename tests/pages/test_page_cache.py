@@ -25,8 +25,8 @@ def test_it_serves_a_repeated_view_from_the_cache(
 ) -> None:
     url = Asset.objects.get(code="NEOK002").get_absolute_url()
     first = viewer_client.get(url).content.decode()
-    # Session, user and the user's two permission lookups; no asset query.
-    with django_assert_max_num_queries(4):
+    # Session and user; the permissions come from the cache too (programs.pagecache); no asset query.
+    with django_assert_max_num_queries(2):
         second = viewer_client.get(url).content.decode()
     assert _main(second) == _main(first) and "Biocytogen" in _main(second)
 
@@ -69,6 +69,19 @@ def test_it_keeps_an_editors_buttons_from_a_viewer(viewer_client: Client, demo_d
     editor_client = _client_in(EDITOR)
     url = Asset.objects.get(code="NEOK002").get_absolute_url()
     assert "Edit asset" in editor_client.get(url).content.decode()
+    assert "Edit asset" not in viewer_client.get(url).content.decode()
+
+
+def test_it_shows_a_new_roles_buttons_at_once(viewer_client: Client, demo_data: None) -> None:
+    """Permissions are cached under a version that any change of role moves: no stale buttons either way."""
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.get(username="page-viewer")
+    url = Asset.objects.get(code="NEOK002").get_absolute_url()
+    assert "Edit asset" not in viewer_client.get(url).content.decode()
+    user.groups.add(Group.objects.get(name=EDITOR))
+    assert "Edit asset" in viewer_client.get(url).content.decode()
+    user.groups.remove(Group.objects.get(name=EDITOR))
     assert "Edit asset" not in viewer_client.get(url).content.decode()
 
 
