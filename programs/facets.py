@@ -27,7 +27,7 @@ from milestones.models import SafetyEvent
 from milestones.vocab import Assessment
 from programs import data_version
 from programs.filters.assets import IND_AGENCIES, AssetFilterSet
-from programs.models import Asset, AssetPayload, AssetTarget, Company
+from programs.models import Asset, AssetPayload, AssetTarget, Company, TargetPair
 
 #: Facets over many values (targets, pairs, companies) show the most frequent ones plus the selected.
 TOP_VALUES = 15
@@ -185,14 +185,18 @@ def _count(fs: AssetFilterSet, base: QuerySet[Asset], plain: Counts | None = Non
         )
         counts["target"] = Counter({r["target__symbol"]: r["n"] for r in target_rows})
     if not reused("pair"):
-        pair_rows = (
-            over("pair").filter(target_pair__isnull=False).order_by()
-            .values("target_pair__low__symbol", "target_pair__high__symbol").annotate(n=Count("pk"))
+        # Grouped by the pair's key alone, then the few pairs read by id (as the originators below):
+        # joining both targets into the GROUP BY cost three times as much over every asset.
+        by_pair = dict(
+            over("pair").filter(target_pair__isnull=False).order_by().values_list("target_pair_id")
+            .annotate(n=Count("pk")).values_list("target_pair_id", "n")
         )
         counts["pair"] = Counter()
-        for r in pair_rows:
-            a, b = sorted([r["target_pair__low__symbol"], r["target_pair__high__symbol"]])
-            counts["pair"][f"{a}-{b}"] += r["n"]
+        # Every pair (a few thousand short rows) is read faster than the same rows by a long IN list.
+        for pk, low, high in TargetPair.objects.order_by().values_list("pk", "low__symbol", "high__symbol"):
+            if pk in by_pair:
+                a, b = sorted([low, high])
+                counts["pair"][f"{a}-{b}"] += by_pair[pk]
         labels["pair"] = {k: k.replace("-", " × ", 1) for k in counts["pair"]}
     if not reused("payload_class"):
         payload_rows = (
@@ -246,8 +250,8 @@ def _by_company(qs: QuerySet[Asset], counts: dict[str, Counter[str]], labels: di
     by_company: Counter[int] = Counter(dict(
         qs.order_by().values_list("originator_id").annotate(n=Count("pk")).values_list("originator_id", "n")
     ))
-    companies = {c["pk"]: c for c in Company.objects.filter(pk__in=list(by_company)).values("pk", "slug", "name",
-                                                                                           "country")}
+    companies = {c["pk"]: c for c in Company.objects.filter(pk__in=list(by_company)).order_by().values(
+        "pk", "slug", "name", "country")}
     counts["originator"] = Counter({companies[pk]["slug"]: n for pk, n in by_company.items()})
     labels["originator"] = {c["slug"]: c["name"] for c in companies.values()}
     return by_company, companies
