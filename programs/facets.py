@@ -28,6 +28,7 @@ from milestones.vocab import Assessment
 from programs import data_version
 from programs.filters.assets import IND_AGENCIES, AssetFilterSet
 from programs.models import Asset, AssetPayload, AssetTarget, Company, TargetPair
+from programs.models.targets import pair_key
 
 #: Facets over many values (targets, pairs, companies) show the most frequent ones plus the selected.
 TOP_VALUES = 15
@@ -121,7 +122,8 @@ def compute_facets(fs: AssetFilterSet, base: QuerySet[Asset], params: QueryDict,
     if recent is not None and now - recent[0] < fresh and not recount:
         computed_at, counts, labels = recent
         return FacetResult(_build(fs, params, counts, labels), max(1, int(computed_at + fresh - now)))
-    plain = cache.get(plain_list_key(version)) if key != plain_list_key(version) else None
+    plain_key = plain_list_key(version)
+    plain = cache.get(plain_key) if key != plain_key else None  # the plain list itself counts in full
     counts, labels = _shown(_count(fs, base, plain), params)
     cache.set(key, (counts, labels), FACET_CACHE_SECONDS)
     cache.set(recent_key, (now, counts, labels), FACET_CACHE_SECONDS)
@@ -185,8 +187,8 @@ def _count(fs: AssetFilterSet, base: QuerySet[Asset], plain: Counts | None = Non
         )
         counts["target"] = Counter({r["target__symbol"]: r["n"] for r in target_rows})
     if not reused("pair"):
-        # Grouped by the pair's key alone, then the few pairs read by id (as the originators below):
-        # joining both targets into the GROUP BY cost three times as much over every asset.
+        # Grouped by the pair's id alone, then the pairs' symbols read apart: joining both targets
+        # into the GROUP BY cost three times as much over every asset.
         by_pair = dict(
             over("pair").filter(target_pair__isnull=False).order_by().values_list("target_pair_id")
             .annotate(n=Count("pk")).values_list("target_pair_id", "n")
@@ -195,8 +197,7 @@ def _count(fs: AssetFilterSet, base: QuerySet[Asset], plain: Counts | None = Non
         # Every pair (a few thousand short rows) is read faster than the same rows by a long IN list.
         for pk, low, high in TargetPair.objects.order_by().values_list("pk", "low__symbol", "high__symbol"):
             if pk in by_pair:
-                a, b = sorted([low, high])
-                counts["pair"][f"{a}-{b}"] += by_pair[pk]
+                counts["pair"][pair_key(low, high)] += by_pair[pk]
         labels["pair"] = {k: k.replace("-", " × ", 1) for k in counts["pair"]}
     if not reused("payload_class"):
         payload_rows = (

@@ -34,6 +34,7 @@ from programs.pagecache import Page, cached_page, render_page
 from programs.prepared import Prepared, attnames, chunks
 from programs.views.asset_rows import (
     MilestoneRow,
+    choice_labels,
     deal_rows,
     efficacy_rows,
     json_list,
@@ -108,7 +109,7 @@ class Pair:
     label: str
 
 
-_PAYLOAD_CLASSES: dict[str, str] = {value: str(label) for value, label in PayloadClass.choices}
+_PAYLOAD_CLASSES = choice_labels(PayloadClass)
 
 
 _ASSET_FIELDS = attnames(Asset)

@@ -45,19 +45,19 @@ def url_pattern(name: str, placeholder: str = "0") -> tuple[str, str]:
     return head, tail
 
 
-def _choices(choices: Any) -> dict[str, str]:
+def choice_labels(choices: Any) -> dict[str, str]:
     """A choices class as value -> label (labels as ``str``: lazy ones would print the same, slower)."""
     return {value: str(label) for value, label in choices.choices}
 
 
-_STATUSES = _choices(MilestoneStatus)
-_CATEGORIES = _choices(SafetyCategory)
-_GRADE_BANDS = _choices(GradeBand)
-_ENDPOINTS = _choices(Endpoint)
-_LINES = _choices(LineOfTherapy)
-_DEAL_KINDS = _choices(DealKind)
-_ROLES = _choices(DealRole)
-_PHASES = _choices(Phase)
+_STATUSES = choice_labels(MilestoneStatus)
+_CATEGORIES = choice_labels(SafetyCategory)
+_GRADE_BANDS = choice_labels(GradeBand)
+_ENDPOINTS = choice_labels(Endpoint)
+_LINES = choice_labels(LineOfTherapy)
+_DEAL_KINDS = choice_labels(DealKind)
+_ROLES = choice_labels(DealRole)
+_PHASES = choice_labels(Phase)
 
 
 def _source_label(publisher: str, title: str, url: str) -> str:

@@ -1,9 +1,10 @@
 """Asset list (``/assets/``): faceted, searchable, sortable, paginated; all state in the query string.
 
-Query budget on a page-cache miss: the count, the page of rows, its targets, its payloads, and the
-facet counts (``programs.facets``), whatever the number of rows. The rows are read with
-``.values()`` and written by a Jinja2 fragment (``templates/jinja2/programs/``): model instances
-and Django's template language cost several times what the database spent on a page of 50.
+Query budget on a page-cache miss: the count, the page of rows (``list_rows``: two queries on
+PostgreSQL, three elsewhere) and the facet counts (``programs.facets``), whatever the number of
+rows. The rows are read with ``.values()`` and written by a Jinja2 fragment
+(``templates/jinja2/programs/``): model instances and Django's template language cost several
+times what the database spent on a page of 50.
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ from milestones.models.milestones import milestone_label
 from programs.dates import PreciseDate
 from programs.facets import compute_facets
 from programs.filters import AssetFilterSet
-from programs.models import Asset, AssetPayload, AssetTarget, Payload
+from programs.models import Asset, AssetPayload, AssetTarget
 from programs.pagecache import Page, cached_page, render_page
 from programs.prepared import Prepared
 from programs.tables.assets import COLUMNS, asset_ordering, with_sort_keys
-from programs.views.asset_rows import url_pattern
+from programs.views.asset_rows import choice_labels, url_pattern
+from programs.vocab import AntibodyFormat, ConjugationMethod, PayloadClass, Phase
 
 PER_PAGE = 50
 
@@ -91,10 +93,10 @@ class Header:
     order: str  # "asc", "desc" or ""
 
 
-_FORMATS: dict[str, str] = dict(Asset._meta.get_field("antibody_format").choices or [])  # type: ignore[arg-type]
-_CONJUGATIONS: dict[str, str] = dict(Asset._meta.get_field("conjugation_method").choices or [])  # type: ignore[arg-type]
-_PHASES: dict[str, str] = dict(Asset._meta.get_field("highest_phase").choices or [])  # type: ignore[arg-type]
-_PAYLOAD_CLASSES: dict[str, str] = dict(Payload._meta.get_field("payload_class").choices or [])  # type: ignore[arg-type]
+_FORMATS = choice_labels(AntibodyFormat)
+_CONJUGATIONS = choice_labels(ConjugationMethod)
+_PHASES = choice_labels(Phase)
+_PAYLOAD_CLASSES = choice_labels(PayloadClass)
 
 
 _FIELDS = ("pk", "code", "slug", "inn", "antibody_format", "conjugation_method", "highest_phase",
@@ -175,9 +177,9 @@ def _row(values: Sequence[Any], links: _Links) -> Row:
     row = Row(
         code=code, url=links.asset[0] + slug + links.asset[1], inn=inn,
         originator=originator, originator_url=links.company[0] + originator_slug + links.company[1],
-        antibody_format=str(_FORMATS.get(antibody_format, antibody_format)),
-        conjugation_method=str(_CONJUGATIONS.get(conjugation_method, conjugation_method)),
-        highest_phase=str(_PHASES.get(highest_phase, highest_phase)),
+        antibody_format=_FORMATS.get(antibody_format, antibody_format),
+        conjugation_method=_CONJUGATIONS.get(conjugation_method, conjugation_method),
+        highest_phase=_PHASES.get(highest_phase, highest_phase),
     )
     if milestone_id is not None:
         row.latest_event = milestone_label(kind, phase, agency)
@@ -188,7 +190,7 @@ def _row(values: Sequence[Any], links: _Links) -> Row:
 
 def _add_class(row: Row, payload_class: str) -> None:
     """Two payloads of one class: the class once."""
-    label = str(_PAYLOAD_CLASSES.get(payload_class, payload_class))
+    label = _PAYLOAD_CLASSES.get(payload_class, payload_class)
     if not row.payload_classes or row.payload_classes[-1] != label:
         row.payload_classes.append(label)
 
