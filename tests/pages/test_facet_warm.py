@@ -20,11 +20,19 @@ from tests.workers import celery_worker, fresh_start, node_name, wait_for
 URL = "/assets/"
 
 
-def _counting_queries(client: Client) -> int:
-    """GROUP BY queries a view of the plain list ran (the facet counts)."""
+def _view(client: Client, params: dict[str, str] | None = None) -> tuple[str, int]:
+    """The list's facet sidebar, and the counting (GROUP BY ... COUNT) queries the view ran."""
     with CaptureQueriesContext(connection) as ctx:
-        assert client.get(URL).status_code == 200
-    return sum("GROUP BY" in q["sql"] and "COUNT(" in q["sql"].upper() for q in ctx.captured_queries)
+        response = client.get(URL, params or {})
+    assert response.status_code == 200
+    html = response.content.decode()
+    sidebar = html[html.index('<aside class="facets"'):html.index("</aside>")]
+    return sidebar, sum("GROUP BY" in q["sql"] and "COUNT(" in q["sql"].upper() for q in ctx.captured_queries)
+
+
+def _counting_queries(client: Client) -> int:
+    """Counting queries a view of the plain list ran (the facet counts)."""
+    return _view(client)[1]
 
 
 @pytest.fixture
@@ -103,18 +111,10 @@ def test_it_takes_a_ticked_facets_own_counts_from_the_warm_plain_list(
 ) -> None:
     settings.ADCTRACK_FACET_FRESH_SECONDS = 0
     params = {"pair": "EGFR-ERBB3"}
-
-    def view() -> tuple[str, int]:
-        with CaptureQueriesContext(connection) as ctx:
-            response = viewer_client.get(URL, params)
-        html = response.content.decode()
-        sidebar = html[html.index('<aside class="facets"'):html.index("</aside>")]
-        return sidebar, sum("GROUP BY" in q["sql"] and "COUNT(" in q["sql"].upper() for q in ctx.captured_queries)
-
     cache.clear()
-    counted, counted_queries = view()
+    counted, counted_queries = _view(viewer_client, params)
     data_version.bump()
     warm_asset_facets.run()
-    reused, reused_queries = view()
+    reused, reused_queries = _view(viewer_client, params)
     assert reused == counted and "EGFR × MUC1" in reused  # the pair facet still lists the other pairs
     assert reused_queries < counted_queries
