@@ -31,6 +31,7 @@ class AntibodyFormat(models.TextChoices):
     MONOSPECIFIC_IGG = "monospecific_igg", "Monospecific IgG"
     BISPECIFIC = "bispecific", "Bispecific"
     BIPARATOPIC = "biparatopic", "Biparatopic"
+    TRISPECIFIC = "trispecific", "Trispecific"
     FRAGMENT_OTHER = "fragment_other", "Fragment / other"
 
 
@@ -54,6 +55,22 @@ class ConjugationMethod(models.TextChoices):
     @classmethod
     def site_specific(cls) -> tuple[str, ...]:
         return (cls.SITE_CYSTEINE, cls.SITE_GLYCAN, cls.SITE_NNAA, cls.SITE_OTHER)
+
+
+class LinkerType(models.TextChoices):
+    """The linker's release mechanism; the chemistry itself (Val-Cit, GGFG, CL2A) stays free text."""
+
+    UNKNOWN = "unknown", "Unknown"
+    CLEAVABLE_PEPTIDE = "cleavable_peptide", "Cleavable peptide"
+    HYDROLYSABLE = "hydrolysable", "Hydrolysable (acid-labile)"
+    DISULFIDE = "disulfide", "Disulfide"
+    GLUCURONIDE = "glucuronide", "β-glucuronide"
+    CLEAVABLE_OTHER = "cleavable_other", "Cleavable, other"
+    NON_CLEAVABLE = "non_cleavable", "Non-cleavable"
+
+    @classmethod
+    def cleavable(cls) -> tuple[str, ...]:
+        return (cls.CLEAVABLE_PEPTIDE, cls.HYDROLYSABLE, cls.DISULFIDE, cls.GLUCURONIDE, cls.CLEAVABLE_OTHER)
 
 
 class DarKind(models.TextChoices):
@@ -174,18 +191,31 @@ SYNONYMS: dict[type[models.TextChoices], dict[str, str]] = {
     AntibodyFormat: {
         "igg": "monospecific_igg", "monospecific": "monospecific_igg", "mab": "monospecific_igg",
         "bsadc": "bispecific", "bispecific adc": "bispecific", "fragment": "fragment_other",
+        "tsadc": "trispecific", "trispecific adc": "trispecific",
+    },
+    LinkerType: {
+        "peptide": "cleavable_peptide", "val-cit": "cleavable_peptide", "vc": "cleavable_peptide",
+        "ggfg": "cleavable_peptide", "enzyme-cleavable": "cleavable_peptide", "protease-cleavable":
+        "cleavable_peptide", "hydrazone": "hydrolysable", "acid-labile": "hydrolysable", "cl2a": "hydrolysable",
+        "hydrolyzable": "hydrolysable", "ss": "disulfide", "thioether": "non_cleavable", "smcc": "non_cleavable",
+        "noncleavable": "non_cleavable", "cleavable": "cleavable_other",
     },
     ConjugationMethod: {
         "lysine": "stochastic_lysine", "cysteine": "stochastic_cysteine",
         "interchain cysteine": "stochastic_cysteine", "engineered cysteine": "site_cysteine",
         "thiomab": "site_cysteine", "glycan": "site_glycan", "n297": "site_glycan",
         "glycan site-specific": "site_glycan", "nnaa": "site_nnaa", "non-natural amino acid": "site_nnaa",
-        "site-specific": "site_other",
+        "site-specific": "site_other", "site-specific glycan": "site_glycan", "glycan-based": "site_glycan",
+        "glycoengineered": "site_glycan", "enzymatic glycan": "site_glycan", "site-specific cysteine": "site_cysteine",
+        "stochastic": "other", "random lysine": "stochastic_lysine", "random cysteine": "stochastic_cysteine",
     },
     PayloadClass: {
         "topoisomerase i": "topo1", "topo i": "topo1", "topoisomerase": "topo1",
         "microtubule inhibitor": "tubulin", "tubulin": "tubulin", "dna": "dna_damaging",
-        "pbd": "dna_damaging",
+        "pbd": "dna_damaging", "dna damaging agent": "dna_damaging", "dna-damaging agent": "dna_damaging",
+        "dna-damaging": "dna_damaging", "dna alkylator": "dna_damaging", "calicheamicin": "dna_damaging",
+        "topoisomerase i inhibitor": "topo1", "topoisomerase-i inhibitor": "topo1", "top1": "topo1",
+        "antimitotic": "tubulin", "microtubule disruptor": "tubulin",
     },
     DealKind: {"license": "licence", "licensing": "licence", "collaboration": "research",
                "manufacturing": "cdmo", "service": "cdmo", "m&a": "acquisition"},

@@ -3,40 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from milestones.vocab import Agency, MilestoneKind, MilestoneStatus
+from milestones.models.trials import normalize_registry_id, validate_registry_id
+from milestones.vocab import Agency, ApprovalType, HoldType, MilestoneKind, MilestoneStatus, Outcome
 from programs.dates import PreciseDate
 from programs.models.base import TrackedModel
 from programs.vocab import DatePrecision, Phase
 
-TRIAL_ID_PATTERNS = [
-    re.compile(r"^NCT\d{8}$"),  # ClinicalTrials.gov
-    re.compile(r"^CTR\d{8}$"),  # China Drug Trials (chinadrugtrials.org.cn)
-    re.compile(r"^ChiCTR\d{6,12}$"),
-    re.compile(r"^\d{4}-\d{6}-\d{2}$"),  # EudraCT
-    re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}$"),  # EU CT (CTIS)
-    re.compile(r"^jRCT\d{10}$"),
-    re.compile(r"^ACTRN\d{14}$"),
-    re.compile(r"^ISRCTN\d{8}$"),
-    re.compile(r"^KCT\d{7}$"),
-]
-
-
 def validate_trial_id(value: str) -> None:
-    """A registry id: NCT12345678, CTR20251234, ChiCTR..., EudraCT, jRCT, ACTRN, ISRCTN, KCT."""
-    if value and not any(p.match(value) for p in TRIAL_ID_PATTERNS):
-        raise ValidationError(
-            f"{value!r} is not a trial registry id (NCT12345678, CTR20251234, ChiCTR2400012345, "
-            "2020-001234-56, jRCT..., ACTRN..., ISRCTN..., KCT...)."
-        )
+    """A registry id (any case: ``nct03734029`` is stored as ``NCT03734029``); see ``trials.REGISTRY_HELP``."""
+    if value:
+        validate_registry_id(value)
 
 
 _KIND_LABELS: dict[str, str] = dict(MilestoneKind.choices)
@@ -101,7 +86,24 @@ class Milestone(TrackedModel):
     indication = models.ForeignKey(
         "programs.Indication", on_delete=models.PROTECT, null=True, blank=True, related_name="milestones"
     )
-    trial_id = models.CharField(max_length=40, blank=True, validators=[validate_trial_id])
+    trial_id = models.CharField(max_length=40, blank=True, validators=[validate_trial_id],
+                                help_text="The trial's registry id as the source gives it (part of the key).")
+    # Not ``trial``: its column would clash with ``trial_id``, the registry id the API and CSV have always had.
+    trial_record = models.ForeignKey(
+        "milestones.Trial", on_delete=models.SET_NULL, null=True, blank=True, related_name="milestones",
+        help_text="The trial record this event belongs to (phase starts from a registry).",
+    )
+    approval_type = models.CharField(max_length=12, choices=ApprovalType.choices, blank=True, default="")
+    outcome = models.CharField(
+        max_length=12, choices=Outcome.choices, blank=True, default="",
+        help_text="Advisory committee: favourable / unfavourable / split; CHMP opinion: positive / negative.",
+    )
+    hold_type = models.CharField(max_length=8, choices=HoldType.choices, blank=True, default="")
+    reason = models.TextField(blank=True, help_text="Why: a hold's, a withdrawal's or a discontinuation's reason.")
+    lifts = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="lifted_by",
+        help_text="The clinical hold this hold-lifted event lifts.",
+    )
     source = models.ForeignKey("programs.Source", on_delete=models.PROTECT, related_name="milestones")
     notes = models.TextField(blank=True)
 
@@ -113,8 +115,12 @@ class Milestone(TrackedModel):
             models.Index(fields=["date"], name="milestone_date_idx"),
         ]
         constraints = [
+            # The natural key: two approvals of one asset on one day for two indications are two
+            # records. Coalesce: NULL (asset-wide) would otherwise never equal itself in a unique index.
             models.UniqueConstraint(
-                fields=["asset", "kind", "agency", "phase", "date"], name="milestone_unique_event"
+                F("asset"), F("kind"), F("agency"), Coalesce(F("indication"), Value(0)), F("phase"),
+                F("trial_id"), F("date"), name="milestone_unique_event",
+                violation_error_message="The same event is already recorded.",
             ),
             models.CheckConstraint(
                 condition=Q(date__isnull=False) | Q(date_precision="unknown"), name="milestone_date_or_unknown"
@@ -163,6 +169,11 @@ class Milestone(TrackedModel):
 
     def before_write(self) -> None:
         """Keep the plan as first announced, so the slip is known once the event occurs."""
+        if self.trial_id:
+            try:
+                self.trial_id = normalize_registry_id(self.trial_id)[1]
+            except ValueError:
+                pass  # clean() reports it; a bulk writer has validated already
         if self.status == MilestoneStatus.PLANNED and self.planned_date is None and self.date:
             self.planned_date, self.planned_precision = self.date, self.date_precision
 
@@ -180,9 +191,10 @@ class Milestone(TrackedModel):
         siblings = self._siblings() if self.asset_id else []
         if self.asset_id and self.date and self.status == MilestoneStatus.OCCURRED:
             self._check_ind_order(errors, siblings)
+        self._check_regulatory(errors)
         if self.asset_id and self.kind:
-            key = (self.kind, self.agency, self.phase, self.date)
-            dup = next((m for m in siblings if (m.kind, m.agency, m.phase, m.date) == key), None)
+            key = self.natural_key_values()
+            dup = next((m for m in siblings if m.natural_key_values() == key), None)
             if dup is not None:
                 errors.setdefault("__all__", []).append(
                     format_html(
@@ -191,6 +203,42 @@ class Milestone(TrackedModel):
                 )
         if errors:
             raise ValidationError(errors)
+
+    def natural_key_values(self) -> tuple[object, ...]:
+        """The key the model constraint, the forms, the API and the CSV upsert share (without the asset)."""
+        return (self.kind, self.agency, self.indication_id, self.phase, self.trial_id, self.date)
+
+    def _check_regulatory(self, errors: dict[str, list[str]]) -> None:
+        """Fields that belong to some kinds only, and the agency the regulatory kinds need."""
+        kind = self.kind
+        if kind in MilestoneKind.needs_agency() and not self.agency:
+            errors.setdefault("agency", []).append(
+                f"A {MilestoneKind(kind).label.lower()} is an agency's act: say which agency."
+            )
+        if self.approval_type and kind not in MilestoneKind.authorisations():
+            errors.setdefault("approval_type", []).append(
+                "An approval type belongs to an approval or a label expansion only."
+            )
+        allowed = Outcome.allowed(kind) if kind else ()
+        if self.outcome and self.outcome not in allowed:
+            errors.setdefault("outcome", []).append(
+                "Outcome is for an advisory committee (favourable, unfavourable, split) or a CHMP opinion "
+                "(positive, negative)." if not allowed else
+                "This kind's outcome is one of: " + ", ".join(str(Outcome(o).label) for o in allowed) + "."
+            )
+        if self.hold_type and kind != MilestoneKind.CLINICAL_HOLD:
+            errors.setdefault("hold_type", []).append("A hold type belongs to a clinical hold only.")
+        if self.lifts_id is not None:
+            if kind != MilestoneKind.HOLD_LIFTED:
+                errors.setdefault("lifts", []).append("Only a hold-lifted event lifts a hold.")
+                return
+            hold = self.lifts
+            if hold.kind != MilestoneKind.CLINICAL_HOLD or hold.asset_id != self.asset_id:
+                errors.setdefault("lifts", []).append("Choose a clinical hold of the same asset.")
+            elif hold.date and self.date and self.date < hold.date:
+                errors.setdefault("date", []).append(
+                    f"A hold cannot be lifted ({self.when}) before it was placed ({hold.when})."
+                )
 
     def _siblings(self) -> list[Milestone]:
         """The asset's other milestones: one query, or none when a bulk caller (the CSV import) has set

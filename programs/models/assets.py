@@ -19,6 +19,7 @@ from programs.vocab import (
     DarKind,
     DesignationKind,
     FcEngineering,
+    LinkerType,
     Phase,
 )
 
@@ -73,9 +74,17 @@ class Asset(TrackedModel):
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(DAR_MAX)],
         help_text="Drug-to-antibody ratio, > 0 and <= 20.",
     )
+    dar_max = models.DecimalField(
+        "DAR (upper bound)", max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(DAR_MAX)],
+        help_text="Upper bound of a reported DAR range (3.5-4); empty for a single value.",
+    )
     dar_kind = models.CharField(max_length=10, choices=DarKind.choices, default=DarKind.NOMINAL)
+    linker_type = models.CharField(max_length=20, choices=LinkerType.choices, default=LinkerType.UNKNOWN)
     linker_cleavable = models.BooleanField(null=True, blank=True, help_text="Empty when not disclosed.")
     linker_chemistry = models.CharField(max_length=120, blank=True, help_text="e.g. Val-Cit, GGFG tetrapeptide, CL2A.")
+    linker_payload = models.CharField(max_length=120, blank=True,
+                                      help_text="The linker-payload's name: vedotin, deruxtecan, tesirine, ...")
 
     targets = models.ManyToManyField("programs.Target", through="AssetTarget", related_name="assets")
     payloads = models.ManyToManyField("programs.Payload", through="AssetPayload", related_name="assets")
@@ -97,6 +106,9 @@ class Asset(TrackedModel):
         related_name="+",
     )
     latest_event_date = models.DateField(null=True, blank=True, editable=False)
+    marketed = models.BooleanField(
+        default=False, editable=False, help_text="At least one (indication, agency) approval stands."
+    )
     first_ind = models.JSONField(default=dict, blank=True, editable=False, help_text="Agency -> ISO date.")
     phase_by_agency = models.JSONField(default=dict, blank=True, editable=False, help_text="Agency -> highest phase.")
     phase_by_indication = models.JSONField(
@@ -126,6 +138,11 @@ class Asset(TrackedModel):
                 condition=Q(dar__isnull=True) | (Q(dar__gt=0) & Q(dar__lte=DAR_MAX)), name="asset_dar_range"
             ),
             models.CheckConstraint(condition=~Q(code=""), name="asset_code_not_blank"),
+            models.CheckConstraint(
+                condition=Q(dar_max__isnull=True) | (Q(dar__isnull=False) & Q(dar_max__gte=models.F("dar"))
+                                                     & Q(dar_max__lte=DAR_MAX)),
+                name="asset_dar_range_order",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -138,6 +155,20 @@ class Asset(TrackedModel):
         super().clean()
         if self.masking_platform_id and not self.masked:
             raise ValidationError({"masked": "An asset with a masking platform is masked."})
+        if self.dar_max is not None and (self.dar is None or self.dar_max < self.dar):
+            raise ValidationError({"dar_max": "A DAR range goes from DAR (the lower bound) up to this value."})
+        if self.linker_type != LinkerType.UNKNOWN and self.linker_cleavable is not None and (
+            self.linker_cleavable != (self.linker_type in LinkerType.cleavable())
+        ):
+            raise ValidationError({"linker_cleavable": "Cleavable contradicts the linker type."})
+
+    @property
+    def dar_label(self) -> str:
+        """"4", "3.5-4" or "" : the DAR as reported, a range when one was."""
+        if self.dar is None:
+            return ""
+        low = f"{self.dar.normalize():f}"
+        return f"{low}-{self.dar_max.normalize():f}" if self.dar_max is not None else low
 
 
 class AssetDesignation(TrackedModel):

@@ -24,6 +24,10 @@ class Source(TrackedModel):
     publisher = models.CharField(max_length=200, blank=True)
     published_on = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
+    verified = models.BooleanField(
+        default=True, help_text="Off when the URL was not checked against the publication it names: pages "
+                                "say so instead of looking authoritative.",
+    )
 
     class Meta:
         ordering = ["-published_on", "title"]
