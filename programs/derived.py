@@ -14,8 +14,9 @@ from django.db import connection, transaction
 from django.db.models import IntegerField, Value
 from django.utils import timezone
 
-from milestones.models import Milestone
-from milestones.vocab import MilestoneKind, MilestoneStatus
+from milestones.models import Milestone, RegulatoryStatus
+from milestones.regulatory import AssetRegulatory, regulatory_status
+from milestones.vocab import HoldType, MilestoneKind, MilestoneStatus, RegulatoryState
 from programs import data_version
 from programs.models import Asset, AssetDesignation, AssetTarget, CompanyAlias, Deal, TargetPair
 from programs.vocab import AssetStatus, Phase
@@ -29,6 +30,7 @@ _KIND_PHASE = {
     MilestoneKind.FILING_SUBMITTED: Phase.FILED,
     MilestoneKind.FILING_ACCEPTED: Phase.FILED,
     MilestoneKind.APPROVAL: Phase.APPROVED,
+    MilestoneKind.LABEL_EXPANSION: Phase.APPROVED,
 }
 
 
@@ -64,6 +66,11 @@ def first_ind_events(occurred: Iterable[E]) -> dict[str, E]:
 
 def derive(asset: Asset, milestones: list[Milestone]) -> dict[str, object]:
     """The derived column values for ``asset`` given all its milestones (pure; no queries)."""
+    return derive_all(asset, milestones)[0]
+
+
+def derive_all(asset: Asset, milestones: list[Milestone]) -> tuple[dict[str, object], AssetRegulatory]:
+    """``derive``'s column values and the asset's regulatory status per (indication, agency) (pure)."""
     occurred = [m for m in milestones if m.status == MilestoneStatus.OCCURRED]
     highest = Phase.PRECLINICAL.value
     for m in occurred:
@@ -90,14 +97,23 @@ def derive(asset: Asset, milestones: list[Milestone]) -> dict[str, object]:
     dosed = [m.date for m in dated if m.kind == MilestoneKind.FIRST_PATIENT_DOSED]
     dosed_on: dt.date | None = dosed[0] if dosed else None
     first_ind_date = min((dt.date.fromisoformat(d) for d in first_ind.values() if d), default=None)
+    reg = regulatory_status(milestones, milestone_phase)
     current = highest
-    holds = [m for m in dated if m.kind in (MilestoneKind.CLINICAL_HOLD, MilestoneKind.HOLD_LIFTED)]
-    if holds and holds[-1].kind == MilestoneKind.CLINICAL_HOLD:
-        current = Phase.SUSPENDED.value
-    if asset.status == AssetStatus.DISCONTINUED or any(
-        m.kind == MilestoneKind.DISCONTINUATION for m in occurred
-    ):
-        current = Phase.DISCONTINUED.value
+    if reg.marketed:
+        current = Phase.APPROVED.value  # while one (indication, agency) approval stands
+    else:
+        if highest == Phase.APPROVED:
+            # Every authorisation was withdrawn or lapsed: the phase it is in is what is still in development.
+            developing = [r.phase for r in reg.rows if r.state in (RegulatoryState.IN_DEVELOPMENT,
+                                                                   RegulatoryState.FILED) and r.phase]
+            current = max(developing, key=Phase.rank) if developing else Phase.DISCONTINUED.value
+        # A full (or unspecified) hold suspends the asset; a partial hold lets the rest go on.
+        holds = [m for m in dated if m.kind == MilestoneKind.HOLD_LIFTED
+                 or (m.kind == MilestoneKind.CLINICAL_HOLD and m.hold_type != HoldType.PARTIAL)]
+        if holds and holds[-1].kind == MilestoneKind.CLINICAL_HOLD:
+            current = Phase.SUSPENDED.value
+        if asset.status == AssetStatus.DISCONTINUED or reg.discontinued:
+            current = Phase.DISCONTINUED.value
     return {
         "highest_phase": highest,
         "highest_phase_rank": Phase.rank(highest),
@@ -110,7 +126,8 @@ def derive(asset: Asset, milestones: list[Milestone]) -> dict[str, object]:
         "overdue_planned": overdue,
         "first_dosed_on": dosed_on,
         "ind_to_dosing_days": (dosed_on - first_ind_date).days if dosed_on and first_ind_date else None,
-    }
+        "marketed": reg.marketed,
+    }, reg
 
 
 def _names_and_arms(asset: Asset) -> tuple[str, list[int]]:
@@ -160,6 +177,20 @@ def _target_pair_id(asset: Asset, arms: list[int]) -> int | None:
     return TargetPair.objects.get_or_create(low_id=low, high_id=high)[0].pk
 
 
+def _write_regulatory_status(asset_id: int, reg: AssetRegulatory) -> None:
+    """Replace the asset's ``RegulatoryStatus`` rows; no write at all when they are unchanged."""
+    fields = ("indication_id", "agency", "state", "approval_type", "converted", "phase", "since", "since_precision")
+    new = [tuple(getattr(r, f) for f in fields) for r in reg.rows]
+    old = list(RegulatoryStatus.objects.filter(asset_id=asset_id).order_by("position").values_list(*fields))
+    if old == new:
+        return
+    RegulatoryStatus.objects.filter(asset_id=asset_id).delete()
+    RegulatoryStatus.objects.bulk_create(
+        RegulatoryStatus(asset_id=asset_id, position=i, **dict(zip(fields, row, strict=True)))
+        for i, row in enumerate(new)
+    )
+
+
 DERIVED_STAT_FIELDS = ("highest_phase", "current_phase", "target_pair_id", "ind_to_dosing_days")
 
 
@@ -178,14 +209,16 @@ def recompute_asset_changes(asset_id: int) -> set[str] | None:
     cleared inside the same transaction: an edit committed meanwhile waits on the lock, then finds the
     flag clear and enqueues another run. Returns None when the asset no longer exists.
     """
-    # Five statements in all (lock and read the asset with its originator and pair, its milestones,
-    # its names and arms, the UPDATE; a sixth only when the asset gained a new target pair).
+    # Six statements in all: lock and read the asset with its originator and pair, its milestones, its
+    # regulatory rows, its names and arms, the UPDATE; two more when the regulatory rows changed and one
+    # when the asset gained a new target pair.
     asset = (Asset.objects.select_for_update(of=("self",)).select_related("originator", "target_pair")
              .filter(pk=asset_id).first())
     if asset is None:
         return None
     milestones = list(Milestone.objects.filter(asset_id=asset_id))
-    values = derive(asset, milestones)
+    values, reg = derive_all(asset, milestones)
+    _write_regulatory_status(asset_id, reg)
     search_text, arms = _names_and_arms(asset)
     pair_id = _target_pair_id(asset, arms)
     before = {f: getattr(asset, f) for f in DERIVED_STAT_FIELDS}

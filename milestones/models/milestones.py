@@ -18,6 +18,7 @@ from programs.dates import PreciseDate
 from programs.models.base import TrackedModel
 from programs.vocab import DatePrecision, Phase
 
+
 def validate_trial_id(value: str) -> None:
     """A registry id (any case: ``nct03734029`` is stored as ``NCT03734029``); see ``trials.REGISTRY_HELP``."""
     if value:
@@ -205,8 +206,15 @@ class Milestone(TrackedModel):
             raise ValidationError(errors)
 
     def natural_key_values(self) -> tuple[object, ...]:
-        """The key the model constraint, the forms, the API and the CSV upsert share (without the asset)."""
-        return (self.kind, self.agency, self.indication_id, self.phase, self.trial_id, self.date)
+        """The key the model constraint, the forms, the API and the CSV upsert share (without the asset).
+
+        An indication not written yet (the CSV import's) counts by its lower-case name.
+        """
+        indication: int | str | None = self.indication_id
+        field = Milestone._meta.get_field("indication")
+        if indication is None and field.is_cached(self) and self.indication is not None:  # type: ignore[union-attr]
+            indication = self.indication.name.lower()
+        return (self.kind, self.agency, indication, self.phase, self.trial_id, self.date)
 
     def _check_regulatory(self, errors: dict[str, list[str]]) -> None:
         """Fields that belong to some kinds only, and the agency the regulatory kinds need."""

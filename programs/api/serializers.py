@@ -14,7 +14,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from milestones.vocab import Agency, MilestoneKind, MilestoneStatus
+from milestones.vocab import Agency, ApprovalType, MilestoneKind, MilestoneStatus, RegulatoryState
 from programs.api.base import ModelCleanMixin
 from programs.api.errors import Conflict
 from programs.api.fast import FastRepresentationMixin
@@ -134,8 +134,17 @@ class MilestoneBrief(serializers.Serializer):
     date_precision = serializers.CharField(help_text="day, month, quarter, half, year or unknown.")
 
 
+class RegulatoryStatusOut(serializers.Serializer):
+    indication = serializers.CharField(allow_null=True, help_text="Indication name; null: asset-wide.")
+    agency = serializers.CharField(allow_null=True, help_text="Agency code; null: not agency-specific.")
+    state = serializers.ChoiceField(choices=RegulatoryState.choices)
+    approval_type = serializers.ChoiceField(choices=[c for c in ApprovalType.choices if c[0]], allow_null=True)
+    phase = serializers.ChoiceField(choices=Phase.choices, allow_null=True)
+    since = serializers.CharField(allow_null=True, help_text="Date at its precision: 2024-11-22, 2024-11, 2024-Q4.")
+
+
 DERIVED_FIELDS = [
-    "target_pair", "highest_phase", "current_phase", "latest_event_date", "first_ind", "first_dosed_on",
+    "target_pair", "highest_phase", "current_phase", "marketed", "latest_event_date", "first_ind", "first_dosed_on",
     "ind_to_dosing_days", "derived_at",
 ]
 
@@ -152,6 +161,9 @@ class AssetSerializer(FastRepresentationMixin, ModelCleanMixin, serializers.Mode
     payloads = serializers.SerializerMethodField(help_text="Payloads with their class.")
     indications = serializers.SerializerMethodField(help_text="Disease names.")
     latest_milestones = serializers.SerializerMethodField(help_text="Up to 3 most recent milestones, newest first.")
+    regulatory_status = serializers.SerializerMethodField(
+        help_text="State per (indication, agency), derived from milestones: what is approved where, since when."
+    )
     first_ind = serializers.JSONField(
         read_only=True, help_text="First IND clearance / CTA approval per agency: {\"FDA\": \"2025-03-14\"}."
     )
@@ -183,17 +195,20 @@ class AssetSerializer(FastRepresentationMixin, ModelCleanMixin, serializers.Mode
         fields = [
             "id", "code", "slug", "inn", "originator", "description", "status", "antibody_format",
             "fc_engineering", "masked", "conjugation_method", "conjugation_technology", "dar", "dar_kind",
-            "linker_cleavable", "linker_chemistry", "designations", "targets", "payloads", "indications",
-            *DERIVED_FIELDS, "latest_milestones", "version", "created_at", "updated_at",
+            "dar_max", "linker_type", "linker_cleavable", "linker_chemistry", "linker_payload", "designations",
+            "targets", "payloads", "indications",
+            *DERIVED_FIELDS, "regulatory_status", "latest_milestones", "version", "created_at", "updated_at",
             "target_keys", "payload_keys", "designation_names", "indication_keys",
         ]
         read_only_fields = [
-            "highest_phase", "current_phase", "latest_event_date", "first_dosed_on", "ind_to_dosing_days",
+            "highest_phase", "current_phase", "marketed", "latest_event_date", "first_dosed_on", "ind_to_dosing_days",
             "derived_at", "version", "created_at", "updated_at",
         ]
         extra_kwargs = {
             "highest_phase": {"help_text": "Highest development phase reached (derived from milestones)."},
-            "current_phase": {"help_text": "Current phase; suspended while on hold, discontinued when stopped."},
+            "current_phase": {"help_text": "Current phase: approved while marketed; suspended while on a full hold; "
+                                           "discontinued when stopped asset-wide and no approval stands."},
+            "marketed": {"help_text": "True while at least one (indication, agency) approval stands."},
             "latest_event_date": {"help_text": "Date of the latest occurred milestone."},
             "first_dosed_on": {"help_text": "Date the first patient was dosed."},
             "ind_to_dosing_days": {"help_text": "Days from first IND clearance to first dosing."},
@@ -224,6 +239,10 @@ class AssetSerializer(FastRepresentationMixin, ModelCleanMixin, serializers.Mode
     @extend_schema_field(MilestoneBrief(many=True))
     def get_latest_milestones(self, obj: Asset) -> list[dict[str, Any]]:
         return nested(obj)["latest_milestones"]  # type: ignore[no-any-return]
+
+    @extend_schema_field(RegulatoryStatusOut(many=True))
+    def get_regulatory_status(self, obj: Asset) -> list[dict[str, Any]]:
+        return nested(obj)["regulatory_status"]  # type: ignore[no-any-return]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "code" in attrs and not attrs.get("slug") and self.instance is None:

@@ -21,8 +21,8 @@ from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from milestones.models import SafetyEvent
-from milestones.vocab import Agency, Assessment, MilestoneKind, SafetyCategory
+from milestones.models import RegulatoryStatus, SafetyEvent
+from milestones.vocab import Agency, ApprovalType, Assessment, MilestoneKind, RegulatoryState, SafetyCategory
 from programs.models import Asset, AssetPayload, AssetTarget, Company, Target, TargetAlias, TargetPair
 from programs.search import search_condition
 from programs.text import normalize_name
@@ -73,7 +73,12 @@ class TargetsField(MultiValueField):
         found = _target_keys(values)
         unknown = [v for v in values if normalize_name(v) not in found]
         if unknown:
-            raise ValidationError(f"Unknown target: {', '.join(unknown)}. Use an HGNC symbol or a known alias.")
+            # The names are a parameter, never part of the template: django-filter's API path formats
+            # every message with ``%`` (``message % params``), so a "%" typed by a user would be a 500.
+            raise ValidationError(
+                "Unknown target: %(names)s. Use an HGNC symbol or a known alias.",
+                code="unknown_target", params={"names": ", ".join(unknown)},
+            )
         return sorted({found[normalize_name(v)] for v in values})
 
 
@@ -99,7 +104,10 @@ class PairsField(MultiValueField):
                 None,
             )
             if match is None:
-                raise ValidationError(f"Unknown target pair {v!r}: write two targets as EGFR-ERBB3.")
+                raise ValidationError(
+                    "Unknown target pair %(pair)r: write two targets as EGFR-ERBB3.",
+                    code="unknown_pair", params={"pair": v},
+                )
             wanted.append((min(match), max(match)))
         q = Q(pk__in=[])
         for low, high in wanted:
@@ -157,12 +165,20 @@ class AssetFilterSet(django_filters.FilterSet):
     safety = django_filters.MultipleChoiceFilter(
         choices=SafetyCategory.choices, method="filter_safety", label="Safety reported"
     )
+    approved_by = django_filters.MultipleChoiceFilter(
+        choices=[c for c in Agency.choices if c[0]], method="filter_approved_by", label="Approved by"
+    )
+    marketed = django_filters.ChoiceFilter(choices=YES_NO, method="filter_marketed", label="Marketed")
+    approval_type = django_filters.MultipleChoiceFilter(
+        choices=[c for c in ApprovalType.choices if c[0]], method="filter_approval_type", label="Approval type"
+    )
 
     class Meta:
         model = Asset
         fields = [
             "q", "target", "pair", "antibody_format", "conjugation_method", "payload_class", "linker_cleavable",
             "masked", "highest_phase", "status", "originator", "originator_country", "ind_agency", "safety",
+            "approved_by", "marketed", "approval_type",
         ]
 
     def filter_queryset_without(self, queryset: QuerySet[Asset], skip: str | None) -> QuerySet[Asset]:
@@ -234,3 +250,20 @@ class AssetFilterSet(django_filters.FilterSet):
             return qs
         events = SafetyEvent.objects.filter(category__in=value, assessment=Assessment.REPORTED)
         return qs.filter(pk__in=events.values("asset_id"))
+
+    def filter_approved_by(self, qs: QuerySet[Asset], name: str, value: list[str]) -> QuerySet[Asset]:
+        """Currently approved at one of these agencies, for any indication (the derived status rows)."""
+        if not value:
+            return qs
+        standing = RegulatoryStatus.objects.filter(agency__in=value, state=RegulatoryState.APPROVED)
+        return qs.filter(pk__in=standing.values("asset_id"))
+
+    def filter_marketed(self, qs: QuerySet[Asset], name: str, value: str) -> QuerySet[Asset]:
+        return qs.filter(marketed=value == "yes") if value else qs
+
+    def filter_approval_type(self, qs: QuerySet[Asset], name: str, value: list[str]) -> QuerySet[Asset]:
+        """A standing approval of one of these types (accelerated, conditional, full) somewhere."""
+        if not value:
+            return qs
+        standing = RegulatoryStatus.objects.filter(approval_type__in=value, state=RegulatoryState.APPROVED)
+        return qs.filter(pk__in=standing.values("asset_id"))

@@ -16,7 +16,8 @@ ASSET_COLUMNS = (
     "status", "indications", "source_url",
 )
 MILESTONE_COLUMNS = (
-    "asset", "kind", "agency", "date", "status", "phase", "indication", "trial_id", "source_url", "source_title",
+    "asset", "kind", "agency", "indication", "approval_type", "date", "status", "phase", "trial_id", "outcome",
+    "source_url", "source_title", "notes",
 )
 SAFETY_COLUMNS = (
     "asset", "category", "term", "grade", "incidence_percent", "n", "n_total", "study", "data_cutoff",

@@ -16,15 +16,15 @@ from typing import Any
 
 from django.contrib.auth.context_processors import PermWrapper
 from django.db import connection
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from milestones.models import Milestone
-from milestones.vocab import MilestoneStatus
+from milestones.models import Milestone, RegulatoryStatus
+from milestones.vocab import ApprovalType, MilestoneStatus, RegulatoryState
 from programs.dates import PreciseDate
 from programs.derived import first_ind_events
 from programs.history import recent_changes
@@ -45,7 +45,7 @@ from programs.views.asset_rows import (
     source_rows,
     url_pattern,
 )
-from programs.vocab import DatePrecision, PayloadClass
+from programs.vocab import DatePrecision, PayloadClass, Phase
 
 
 @require_safe
@@ -78,7 +78,7 @@ def _asset_context(slug: str, today: dt.date) -> dict[str, Any]:
         **parts,
         "milestones": milestones,
         "overdue": [m for m in milestones if m.late],
-        "status_rows": _status_by_indication(milestones),
+        "status_rows": _status_by_indication(asset.pk),
         "first_ind": _first_ind(asset, milestones),
         "safety_events": safety_rows(asset.pk),
         "safety_measures": measure_rows(asset.pk),
@@ -216,12 +216,20 @@ def _first_ind(asset: Asset, milestones: list[MilestoneRow]) -> list[FirstInd]:
     return shown
 
 
-def _status_by_indication(milestones: list[MilestoneRow]) -> list[dict[str, Any]]:
-    """Latest occurred event per (indication, agency): where the asset stands in each market."""
-    latest: dict[tuple[str, str], MilestoneRow] = {}
-    for m in milestones:
-        if m.status != MilestoneStatus.OCCURRED:
-            continue
-        key = (m.indication if m.indication is not None else "All / not stated", m.agency or "—")
-        latest[key] = m
-    return [{"indication": k[0], "agency": k[1], "milestone": m} for k, m in sorted(latest.items())]
+def _status_by_indication(asset_id: int) -> list[dict[str, Any]]:
+    """The derived ``RegulatoryStatus`` rows, worded: "Approved (accelerated) · converted from accelerated"."""
+    states, types, phases = (choice_labels(v) for v in (RegulatoryState, ApprovalType, Phase))
+    rows = []
+    for r in (RegulatoryStatus.objects.filter(asset_id=asset_id).order_by("position")
+              .values("agency", "state", "approval_type", "converted", "phase", "since", "since_precision",
+                      indication_name=F("indication__name"))):
+        label = str(states.get(r["state"], r["state"]))
+        if r["state"] == RegulatoryState.APPROVED and r["approval_type"]:
+            label += f" ({str(types.get(r['approval_type'], '')).lower()})"
+            if r["converted"]:
+                label += ", converted from accelerated or conditional"
+        elif r["state"] in (RegulatoryState.IN_DEVELOPMENT, RegulatoryState.DISCONTINUED) and r["phase"]:
+            label += f" at {phases.get(r['phase'], r['phase'])}"
+        rows.append({"indication": r["indication_name"], "agency": r["agency"], "state_label": label,
+                     "since": PreciseDate(r["since"], r["since_precision"])})
+    return rows

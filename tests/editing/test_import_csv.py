@@ -20,7 +20,10 @@ MS_HEADER = ",".join(MILESTONE_COLUMNS)
 
 def ms_row(asset: str = "JS212", kind: str = "IND cleared / approved", agency: str = "NMPA", date: str = "2025-02",
            status: str = "occurred", url: str = "https://example.com/a") -> str:
-    return f"{asset},{kind},{agency},{date},{status},,,,{url},A story"
+    values = dict.fromkeys(MILESTONE_COLUMNS, "")
+    values.update(asset=asset, kind=kind, agency=agency, date=date, status=status, source_url=url,
+                  source_title="A story")
+    return ",".join(values[c] for c in MILESTONE_COLUMNS)
 
 
 @pytest.fixture
@@ -53,8 +56,9 @@ def test_it_writes_nothing_when_a_row_in_the_middle_is_bad(js212) -> None:
 
 
 def test_it_reads_excel_flavoured_csv(js212) -> None:
-    text = "\ufeff" + ";".join(MILESTONE_COLUMNS) + "\r\n" + "JS212;ind_cleared;NMPA;Q1 2025;occurred;;;;" \
-        "https://example.com/x;Excel\r\n"
+    text = "\ufeff" + ";".join(MILESTONE_COLUMNS) + "\r\n" + ms_row(kind="ind_cleared", date="Q1 2025",
+                                                                     url="https://example.com/x").replace(",", ";") \
+        + "\r\n"
     report = import_csv("milestones", text.encode("utf-8"))
     assert report.ok, report.as_text()
     assert Milestone.objects.get().date_precision == "quarter"

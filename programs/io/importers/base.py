@@ -162,6 +162,7 @@ class Importer:
 
     def _run_row(self, number: int, row: dict[str, str]) -> RowResult:
         result = RowResult(number, ERROR)
+        self.row_number = number
         try:
             if self.batched:
                 result.action, result.key = self.import_row(row)

@@ -1,4 +1,7 @@
-"""Milestones import: upsert by (asset, kind, agency, date).
+"""Milestones import: upsert by the natural key (asset, kind, agency, indication, phase, trial id, date).
+
+Two approvals of one asset on one day for two indications are two records; a key that appears twice
+in one file is written once, with its last values, and the report says so (dry run included).
 
 Batched (see ``base``): every row is parsed and validated against in-memory lookups (the named assets'
 milestones, sources, indications) without a query, and a real run writes the planned rows at the end
@@ -15,18 +18,19 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from milestones.models import Milestone
-from milestones.vocab import Agency, MilestoneKind, MilestoneStatus
+from milestones.models.trials import normalize_registry_id
+from milestones.vocab import KIND_APPROVAL_TYPES, Agency, ApprovalType, MilestoneKind, MilestoneStatus, Outcome
 from programs.bulk import create_with_history, update_with_history
 from programs.io.importers.base import CREATED, UNCHANGED, UPDATED, CellError, Importer
 from programs.models import Indication
 from programs.text import normalize_name
 from programs.vocab import Phase
 
-Key = tuple[int, str, str, "dt.date | None"]
+Key = tuple[int, str, str, "int | str | None", str, str, "dt.date | None"]
 
 #: The columns an import writes on an existing milestone (``before_write`` may fill the plan).
-_UPDATE_FIELDS = ("status", "phase", "date_precision", "trial_id", "source", "indication", "planned_date",
-                  "planned_precision")
+_UPDATE_FIELDS = ("status", "date_precision", "source", "planned_date", "planned_precision", "approval_type",
+                  "outcome", "notes")
 _ID_CHUNK = 500  # asset ids per IN (...): under SQLite's 999-parameter limit
 
 
@@ -43,6 +47,7 @@ class MilestoneImporter(Importer):
         # Planned writes, in file order; a key imported twice is written once, with its last values.
         self.to_create: dict[Key, Milestone] = {}
         self.to_update: dict[int, Milestone] = {}
+        self.seen: dict[Key, int] = {}  # key -> the file row that first named it
 
     def prefetch(self, rows: list[dict[str, str]]) -> None:
         """The milestones of the assets the file names (not the whole table): upsert keys and siblings."""
@@ -50,7 +55,7 @@ class MilestoneImporter(Importer):
                       if k in self.assets_by_name})
         for start in range(0, len(ids), _ID_CHUNK):
             for m in Milestone.objects.filter(asset_id__in=ids[start:start + _ID_CHUNK]).order_by("pk"):
-                self.existing[(m.asset_id, m.kind, m.agency, m.date)] = m
+                self.existing[(m.asset_id, m.kind, m.agency, m.indication_id, m.phase, m.trial_id, m.date)] = m
                 self.by_asset.setdefault(m.asset_id, []).append(m)
 
     def indication(self, name: str) -> Indication | None:
@@ -63,29 +68,63 @@ class MilestoneImporter(Importer):
             found = self.indications[name.lower()] = Indication(name=name)
         return found
 
+    @staticmethod
+    def trial_id(text: str) -> str:
+        """The first registry id of a ``;``-separated list (one trial), normalised; the others name the
+        same trial and are the trials import's business."""
+        ids = [t.strip() for t in text.split(";") if t.strip()]
+        for value in ids:
+            try:
+                normalize_registry_id(value)
+            except ValueError as exc:
+                raise CellError("trial_id", str(exc)) from exc
+        return normalize_registry_id(ids[0])[1] if ids else ""
+
     def import_row(self, row: dict[str, str]) -> tuple[str, str]:
         asset_id = self.asset_id("asset", row["asset"])
         kind = self.choice("kind", MilestoneKind, row["kind"])
+        # "accelerated approval" is kind approval with approval type accelerated.
+        implied_type = KIND_APPROVAL_TYPES.get(" ".join(row["kind"].lower().split()), "")
         agency = self.choice("agency", Agency, row["agency"], default="") if row["agency"] else ""
         when = self.date("date", row["date"])
-        key: Key = (asset_id, kind, agency, when.date)
+        phase = self.choice("phase", Phase, row["phase"], default="")
+        trial_id = self.trial_id(row["trial_id"])
+        indication = self.indication(row["indication"])
+        approval_type = self.choice("approval_type", ApprovalType, row.get("approval_type", ""), default="")
+        if implied_type and approval_type and approval_type != implied_type:
+            raise CellError("approval_type", f"contradicts the kind ({row['kind'][:40]!r}).")
+        approval_type = approval_type or implied_type
+        # A new indication is not written yet: key it by its (lower-case) name until it is.
+        ind_key: int | str | None = None if indication is None else (indication.pk or indication.name.lower())
+        key: Key = (asset_id, kind, agency, ind_key, phase, trial_id, when.date)
         values: dict[str, Any] = {
             "status": self.choice("status", MilestoneStatus, row["status"], default=MilestoneStatus.OCCURRED),
-            "phase": self.choice("phase", Phase, row["phase"], default=""),
             "date_precision": when.precision,
-            "trial_id": row["trial_id"],
+            "approval_type": approval_type,
+            "outcome": self.choice("outcome", Outcome, row.get("outcome", ""), default=""),
         }
+        if row.get("notes", "").strip():
+            values["notes"] = row["notes"].strip()
         source = self.source("source_url", row["source_url"], row["source_title"])
-        indication = self.indication(row["indication"])
-        label = f"{row['asset']} {kind} {agency} {when.iso()}".replace("  ", " ")
+        label = " ".join(b for b in (row["asset"], kind, agency, indication.name if indication else "", phase,
+                                     trial_id, when.iso()) if b)
+        if key in self.seen:
+            self.report.warnings.append(
+                f"row {self.row_number}: the same event as row {self.seen[key]} ({label}); written once, with the "
+                "values of the last row."
+            )
+        else:
+            self.seen[key] = self.row_number
         milestone = self.existing.get(key)
         created = milestone is None
         if milestone is None:
-            milestone = Milestone(asset_id=asset_id, kind=kind, agency=agency, date=when.date)
+            milestone = Milestone(asset_id=asset_id, kind=kind, agency=agency, date=when.date, phase=phase,
+                                  trial_id=trial_id)
         before = {f: getattr(milestone, f) for f in (*values, "source_id", "indication_id")}
         changed = self.apply(milestone, values)
         changed = self.relate(milestone, "source", source) or changed
-        changed = self.relate(milestone, "indication", indication) or changed
+        if created:
+            self.relate(milestone, "indication", indication)
         if not created and not changed:
             return UNCHANGED, label
         milestone._sibling_cache = self.by_asset.setdefault(asset_id, [])  # type: ignore[attr-defined]
