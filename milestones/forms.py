@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from milestones.models import EfficacyReadout, Milestone, SafetyEvent
-from milestones.vocab import Agency, MilestoneKind, MilestoneStatus
+from milestones.vocab import Agency, ApprovalType, HoldType, MilestoneKind, MilestoneStatus, Outcome
 from programs.dates import PreciseDate
-from programs.forms.base import PreciseDateField, VersionedModelForm, add_model_errors
+from programs.forms.base import PreciseDateField, VersionedModelForm, add_model_errors, require_read_version
 from programs.models import Asset, AssetDesignation, AssetTarget, Company, Indication, Source
 from programs.text import normalize_name, slugify_code
+from programs.uniqueness import unique_errors
 from programs.validators import resolve_asset, resolve_targets, validate_source_url
 from programs.vocab import DesignationKind, Phase
 
@@ -37,14 +38,16 @@ def indication_named(name: str) -> Indication | None:
     return found or Indication.objects.create(name=name)
 
 
-def company_named(name: str) -> Company:
-    """The company with this name or alias (normalised), created if new."""
+def company_found(name: str) -> Company | None:
+    """The company with this name or alias (normalised), if any."""
     key = normalize_name(name)
-    found = Company.objects.filter(name__iexact=name.strip()).first() or Company.objects.filter(
+    return Company.objects.filter(name__iexact=name.strip()).first() or Company.objects.filter(
         aliases__normalized=key).first()
-    if found:
-        return found
-    return Company.objects.create(name=name.strip(), slug=slugify_code(name))
+
+
+def company_named(name: str) -> Company:
+    """The company with this name or alias (normalised), created if new (the form checked its slug)."""
+    return company_found(name) or Company.objects.create(name=name.strip(), slug=slugify_code(name))
 
 
 class QuickMilestoneForm(forms.Form):
@@ -60,6 +63,12 @@ class QuickMilestoneForm(forms.Form):
     status = forms.ChoiceField(choices=_STATUS_CHOICES, initial=MilestoneStatus.OCCURRED, widget=forms.RadioSelect)
     phase = forms.ChoiceField(choices=[("", "—"), *Phase.choices], required=False)
     indication = forms.CharField(required=False, max_length=200)
+    approval_type = forms.ChoiceField(choices=ApprovalType.choices, required=False, label="Approval type")
+    outcome = forms.ChoiceField(choices=Outcome.choices, required=False,
+                                help_text="Advisory committee or CHMP opinion only.")
+    hold_type = forms.ChoiceField(choices=HoldType.choices, required=False, label="Hold type")
+    reason = forms.CharField(required=False, max_length=2000, label="Reason",
+                             help_text="A hold's, withdrawal's or discontinuation's reason.")
     trial_id = forms.CharField(required=False, max_length=40, label="Trial id")
     source_url = forms.URLField(label="Source URL", max_length=1000, assume_scheme="https")
     source_title = forms.CharField(label="Source title", required=False, max_length=500)
@@ -94,8 +103,15 @@ class QuickMilestoneForm(forms.Form):
         milestone = Milestone(
             asset=self._asset, kind=data["kind"], agency=data.get("agency") or "", phase=data.get("phase") or "",
             status=data["status"], date=when.date, date_precision=when.precision,
-            trial_id=(data.get("trial_id") or "").strip(),
+            trial_id=(data.get("trial_id") or "").strip(), approval_type=data.get("approval_type") or "",
+            outcome=data.get("outcome") or "", hold_type=data.get("hold_type") or "",
+            reason=(data.get("reason") or "").strip(),
         )
+        # The indication is part of the event's key: an existing one by name, or a new one (written on
+        # save) that the duplicate check compares by name.
+        name = " ".join((data.get("indication") or "").split())
+        if name:
+            milestone.indication = Indication.objects.filter(name__iexact=name).first() or Indication(name=name)
         try:
             milestone.full_clean(exclude=["asset", "source", "indication"] if self._asset is None or
                                  self._asset.pk is None else ["source", "indication"])
@@ -106,15 +122,27 @@ class QuickMilestoneForm(forms.Form):
 
     def _clean_new_asset(self, data: dict[str, Any], code: str) -> None:
         if AssetDesignation.objects.filter(normalized=normalize_name(code)).exists():
-            self.add_error("new_code", f"{code!r} already names an asset: type it in the asset box instead.")
+            self.add_error("new_code", ValidationError(
+                "%(code)r already names an asset: type it in the asset box instead.", code="unique",
+                params={"code": code}))
             return
-        if not (data.get("new_originator") or "").strip():
+        originator = (data.get("new_originator") or "").strip()
+        if not originator:
             self.add_error("new_originator", "Name the originator of the new asset.")
+        elif company_found(originator) is None:
+            # A company created here must not clash with a saved one either (its slug: "Zeta-Repro
+            # Pharma" after "Zeta Repro Pharma").
+            company = Company(name=originator, slug=slugify_code(originator))
+            for messages in unique_errors(company, inputs={"name"}, derived={"slug": "name"}).values():
+                self.add_error("new_originator", messages)
         try:
             self._new_targets, self.notes = resolve_targets(data.get("new_targets", ""))
         except ValidationError as exc:
             self.add_error("new_targets", exc)
         self._asset = Asset(code=code, slug=slugify_code(code))
+        for messages in unique_errors(self._asset, inputs={"code"}, derived={"slug": "code"},
+                                      exclude={"originator"}).values():
+            self.add_error("new_code", messages)
 
     @transaction.atomic
     def save(self) -> Milestone:
@@ -131,7 +159,8 @@ class QuickMilestoneForm(forms.Form):
         milestone = self.milestone
         milestone.asset = asset
         milestone.source = upsert_source(data["source_url"], data.get("source_title", ""))
-        milestone.indication = indication_named(data.get("indication", ""))
+        if milestone.indication is not None and milestone.indication.pk is None:
+            milestone.indication = indication_named(milestone.indication.name)
         milestone.save()
         return milestone
 
@@ -150,6 +179,7 @@ class MarkOccurredForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        require_read_version(self, editing=True)  # hidden: its own error would not show
         when = data.get("date")
         if when is None:
             return data
@@ -167,7 +197,8 @@ class MilestoneForm(VersionedModelForm):
 
     class Meta:
         model = Milestone
-        fields = ["asset", "kind", "agency", "phase", "status", "date", "indication", "trial_id", "source", "notes"]
+        fields = ["asset", "kind", "agency", "phase", "status", "date", "indication", "approval_type", "outcome",
+                  "hold_type", "reason", "lifts", "trial_id", "source", "notes"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from milestones.models import EfficacyReadout, Milestone, SafetyEvent
+from milestones.models import EfficacyReadout, Milestone, SafetyEvent, normalize_registry_id
 from programs.api.base import ModelCleanMixin
 from programs.api.errors import Conflict
 from programs.api.fields import AssetKeyField, IndicationKeyField, SourceKeyField
@@ -51,7 +51,8 @@ class MilestoneSerializer(HistoryUserMixin, ModelCleanMixin, serializers.ModelSe
         model = Milestone
         fields = [
             "id", "asset", "kind", "agency", "phase", "status", "date", "date_precision", "planned_date",
-            "planned_precision", "indication", "trial_id", "source", "notes", *COMMON_RO,
+            "planned_precision", "indication", "approval_type", "outcome", "hold_type", "reason", "lifts", "trial_id",
+            "source", "notes", *COMMON_RO,
         ]
         read_only_fields = ["planned_date", "planned_precision", *COMMON_RO]
         validators: list[object] = []  # duplicates: 409 from validate(), naming the existing record
@@ -60,18 +61,27 @@ class MilestoneSerializer(HistoryUserMixin, ModelCleanMixin, serializers.ModelSe
             "date_precision": {"help_text": PRECISION_HELP},
             "agency": {"help_text": "Regulator; empty for company events."},
             "phase": {"help_text": "Development phase, for phase starts and first dosing."},
-            "trial_id": {"help_text": "Registry id: NCT12345678, CTR20251234, ChiCTR..., EudraCT, jRCT, ..."},
+            "trial_id": {"help_text": "Registry id (any case): NCT12345678, CTR20251234, ChiCTR..., EudraCT, jRCT."},
+            "approval_type": {"help_text": "Approvals and label expansions: full, accelerated or conditional."},
+            "outcome": {"help_text": "Advisory committee: favourable, unfavourable, split; CHMP: positive, negative."},
+            "hold_type": {"help_text": "Clinical holds: full or partial."},
+            "lifts": {"help_text": "Hold lifted: id of the clinical hold it lifts."},
         }
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        keys = ("asset", "kind", "agency", "phase", "date")
+        # The natural key (the model's constraint): two approvals on one day for two indications are two.
+        keys = ("asset", "kind", "agency", "indication", "phase", "trial_id", "date")
         current = {f: getattr(self.instance, f) for f in keys} if self.instance else {}
-        merged = {**{"agency": "", "phase": "", "date": None}, **current, **attrs}
+        merged = {**{"agency": "", "phase": "", "trial_id": "", "indication": None, "date": None}, **current, **attrs}
         if merged.get("asset") is not None and merged.get("kind"):
+            try:
+                trial_id = normalize_registry_id(merged["trial_id"])[1] if merged["trial_id"] else ""
+            except ValueError:
+                trial_id = merged["trial_id"]  # clean() reports it beside the field
             dup = (
                 Milestone.objects.filter(
                     asset=merged["asset"], kind=merged["kind"], agency=merged["agency"], phase=merged["phase"],
-                    date=merged["date"],
+                    indication=merged["indication"], trial_id=trial_id, date=merged["date"],
                 )
                 .exclude(pk=getattr(self.instance, "pk", None))
                 .first()

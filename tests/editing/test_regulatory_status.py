@@ -13,7 +13,7 @@ from milestones.models import Milestone
 from programs.derived import recompute_asset
 from programs.io.columns import MILESTONE_COLUMNS
 from programs.io.importers import import_csv
-from programs.models import Asset
+from programs.models import Asset, Indication
 from tests.factories import AssetFactory
 
 HEADER = ",".join(MILESTONE_COLUMNS)
@@ -175,3 +175,28 @@ def test_a_repeated_key_is_written_once_and_the_dry_run_says_so(db) -> None:
     assert "same event as row 2" in dry.as_text()
     import_csv("milestones", text)
     assert list(Milestone.objects.values_list("approval_type", flat=True)) == ["full"]
+
+
+def test_quick_entry_and_the_api_take_two_same_day_approvals_for_two_indications(db, login) -> None:
+    asset = AssetFactory(code="Adcetris")
+    editor = login("editor")
+    base = {"asset": "Adcetris", "kind": "approval", "agency": "FDA", "date": "2011-08-19", "status": "occurred",
+            "approval_type": "accelerated", "source_url": "https://example.com/adcetris", "source_title": "FDA"}
+    for indication in ("Hodgkin lymphoma", "Systemic anaplastic large cell lymphoma"):
+        response = editor.post(reverse("milestones:quick_milestone"), {**base, "indication": indication})
+        assert response.status_code == 302, response.content.decode()[:2000]
+    again = editor.post(reverse("milestones:quick_milestone"), {**base, "indication": "hodgkin lymphoma"})
+    assert again.status_code == 200 and "The same event is already recorded" in again.content.decode()
+    assert Milestone.objects.filter(asset=asset).count() == 2
+    api = {"asset": "Adcetris", "kind": "approval", "agency": "FDA", "date": "2011-08-19", "date_precision": "day",
+           "status": "occurred", "source": "https://example.com/adcetris", "approval_type": "accelerated"}
+    Indication.objects.create(name="Cutaneous T-cell lymphoma")
+    created = editor.post("/api/v1/milestones/", {**api, "indication": "Cutaneous T-cell lymphoma"},
+                          content_type="application/json")
+    assert created.status_code == 201, created.content
+    duplicate = editor.post("/api/v1/milestones/", {**api, "indication": "Hodgkin lymphoma"},
+                            content_type="application/json")
+    assert duplicate.status_code == 409
+    refused = editor.post("/api/v1/milestones/", {**api, "kind": "ind_cleared", "date": "2011-01-03"},
+                          content_type="application/json")
+    assert refused.status_code == 400 and "approval_type" in refused.json()["error"]["fields"]
