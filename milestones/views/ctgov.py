@@ -54,7 +54,11 @@ def import_ctgov(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_model_errors(form, exc)
         else:
-            messages.success(request, f"{'Attached' if created else 'Updated'} {milestone}.")
+            if milestone is None:
+                messages.success(request, "Trial recorded; the study starts no phase (observational, phase NA or 4, "
+                                          "withdrawn, or no start date), so no phase start was added.")
+            else:
+                messages.success(request, f"{'Attached' if created else 'Updated'} {milestone}.")
             return HttpResponseRedirect(asset.get_absolute_url())
     return render(request, "edit/form.html", {"form": form, "verbose_name": "ClinicalTrials.gov study",
                                               "multipart": True, "formsets": {}})

@@ -1,9 +1,11 @@
-"""ClinicalTrials.gov API v2: attach a study to an asset as a phase-started milestone.
+"""ClinicalTrials.gov API v2: a study becomes a Trial record and, when it really starts a phase, a milestone.
 
 ``fetch_study`` reads one study by NCT id (urllib, with a timeout; raises ``CtgovError`` with a clear
 message when offline); ``attach_study`` turns a v2 study record (fetched or uploaded as JSON) into a
-``phase_started`` milestone with the trial id, planned when the start date is ESTIMATED, dated at the
-month precision the registry gives, plus the conditions as indications.
+``Trial`` (by NCT id: status, why stopped, sponsor and collaborators, all conditions, countries,
+enrollment, arms with their regimens, secondary ids, start / primary completion / completion dates
+actual or estimated) and a ``phase_started`` milestone only for an interventional study with a real
+phase that was not withdrawn: planned when the start is ESTIMATED, at the precision the registry gives.
 """
 
 from __future__ import annotations
@@ -17,20 +19,34 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
 
-from milestones.models import Milestone
-from milestones.vocab import MilestoneKind, MilestoneStatus
+from milestones.models import Milestone, Trial, TrialArm, TrialIntervention, TrialRegistryId, normalize_registry_id
+from milestones.vocab import (
+    DateType,
+    InterventionRole,
+    MilestoneKind,
+    MilestoneStatus,
+    StudyType,
+    TrialPhase,
+    TrialStatus,
+)
 from programs.dates import PreciseDate
-from programs.models import Asset, Indication, Source
+from programs.models import Asset, Company, Indication, Source
+from programs.text import normalize_name
 from programs.vocab import Phase
 
 API = "https://clinicaltrials.gov/api/v2/studies/{nct}"
 STUDY_URL = "https://clinicaltrials.gov/study/{nct}"
 NCT = re.compile(r"^NCT\d{8}$")
+# Registry phases -> the development phase a start proves. Only interventional studies with a real phase
+# start a phase: "NA" (devices, behavioural), [] (observational) and PHASE4 (post-marketing) start none.
 _PHASES = {
     ("EARLY_PHASE1",): Phase.PHASE1, ("PHASE1",): Phase.PHASE1, ("PHASE1", "PHASE2"): Phase.PHASE1_2,
     ("PHASE2",): Phase.PHASE2, ("PHASE2", "PHASE3"): Phase.PHASE2_3, ("PHASE3",): Phase.PHASE3,
 }
+_NO_START_STATUSES = ("WITHDRAWN",)  # a study withdrawn before enrolling its first participant never started
 
 
 class CtgovError(Exception):
@@ -38,15 +54,38 @@ class CtgovError(Exception):
 
 
 @dataclass(frozen=True)
+class Arm:
+    label: str
+    arm_type: str
+    description: str
+    interventions: list[str]
+
+
+@dataclass(frozen=True)
 class Study:
     nct_id: str
     title: str
-    phase: str
+    phase: str  # the development phase a start proves; "" when the study starts none
     overall_status: str
     start: PreciseDate
     start_type: str  # ACTUAL or ESTIMATED
     sponsor: str
     conditions: list[str]
+    phases: tuple[str, ...] = ()
+    study_type: str = "INTERVENTIONAL"
+    acronym: str = ""
+    why_stopped: str = ""
+    collaborators: tuple[str, ...] = ()
+    secondary_ids: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    enrollment: int | None = None
+    enrollment_type: str = ""
+    primary_completion: PreciseDate = PreciseDate(None, "unknown")
+    primary_completion_type: str = ""
+    completion: PreciseDate = PreciseDate(None, "unknown")
+    completion_type: str = ""
+    arms: tuple[Arm, ...] = ()
+    interventions: tuple[str, ...] = ()
 
 
 def fetch_study(nct_id: str, timeout: float = 10.0) -> dict[str, Any]:
@@ -68,58 +107,179 @@ def fetch_study(nct_id: str, timeout: float = 10.0) -> dict[str, Any]:
         raise CtgovError(f"ClinicalTrials.gov sent something that is not JSON for {nct_id}.") from exc
 
 
+def _date(struct: dict[str, Any] | None) -> tuple[PreciseDate, str]:
+    struct = struct or {}
+    return PreciseDate.parse(struct.get("date", "")), str(struct.get("type") or "").upper()
+
+
 def parse_study(data: dict[str, Any]) -> Study:
-    """Read the fields adctrack uses from a v2 study record; ``CtgovError`` when it is not one."""
+    """Read the fields adctrack keeps from a v2 study record; ``CtgovError`` when it is not one."""
     try:
         proto = data["protocolSection"]
         ident = proto["identificationModule"]
+        nct_id = str(ident["nctId"]).strip().upper()
+        if not NCT.match(nct_id):
+            raise CtgovError(f"{nct_id[:40]!r} is not an NCT id (NCT followed by 8 digits).")
         status = proto.get("statusModule", {})
         design = proto.get("designModule", {})
-        start = status.get("startDateStruct") or {}
-        phases = tuple(p for p in design.get("phases", []) if p != "NA")
+        phases = tuple(design.get("phases") or [])
+        unknown = [p for p in phases if p not in TrialPhase.values]
+        if unknown:
+            raise CtgovError(f"{nct_id}: phases {unknown!r} are not ClinicalTrials.gov phases "
+                             f"({', '.join(TrialPhase.values)}).")
+        study_type = str(design.get("studyType") or "INTERVENTIONAL").upper()
+        overall = str(status.get("overallStatus") or "UNKNOWN").upper()
+        if overall not in TrialStatus.values:
+            overall = TrialStatus.UNKNOWN
+        start, start_type = _date(status.get("startDateStruct"))
+        primary, primary_type = _date(status.get("primaryCompletionDateStruct"))
+        completion, completion_type = _date(status.get("completionDateStruct"))
+        phase = _PHASES.get(phases, "") if study_type == "INTERVENTIONAL" else ""
+        sponsors = proto.get("sponsorCollaboratorsModule", {})
+        arms_module = proto.get("armsInterventionsModule", {})
+        enrollment = design.get("enrollmentInfo") or {}
+        locations = proto.get("contactsLocationsModule", {}).get("locations") or []
         return Study(
-            nct_id=ident["nctId"],
+            nct_id=nct_id,
             title=ident.get("briefTitle") or ident.get("officialTitle", ""),
-            phase=_PHASES.get(phases, Phase.PHASE1 if not phases else Phase.PHASE3 if "PHASE3" in phases
-                              else Phase.PHASE2 if "PHASE2" in phases else Phase.PHASE1),
-            overall_status=status.get("overallStatus", ""),
-            start=PreciseDate.parse(start.get("date", "")),
-            start_type=(start.get("type") or "ESTIMATED").upper(),
-            sponsor=(proto.get("sponsorCollaboratorsModule", {}).get("leadSponsor") or {}).get("name", ""),
+            phase=phase,
+            overall_status=overall,
+            start=start,
+            start_type=start_type or "ESTIMATED",
+            sponsor=(sponsors.get("leadSponsor") or {}).get("name", ""),
             conditions=list(proto.get("conditionsModule", {}).get("conditions", [])),
+            phases=phases,
+            study_type=study_type if study_type in StudyType.values else StudyType.INTERVENTIONAL,
+            acronym=ident.get("acronym", "") or "",
+            why_stopped=status.get("whyStopped", "") or "",
+            collaborators=tuple(c["name"] for c in sponsors.get("collaborators") or [] if c.get("name")),
+            secondary_ids=tuple(str(i["id"]) for i in ident.get("secondaryIdInfos") or [] if i.get("id")),
+            countries=tuple(dict.fromkeys(loc["country"] for loc in locations if loc.get("country"))),
+            enrollment=int(enrollment["count"]) if enrollment.get("count") is not None else None,
+            enrollment_type=str(enrollment.get("type") or "").upper(),
+            primary_completion=primary, primary_completion_type=primary_type,
+            completion=completion, completion_type=completion_type,
+            arms=tuple(Arm(a.get("label", ""), a.get("type", ""), a.get("description", ""),
+                           list(a.get("interventionNames") or [])) for a in arms_module.get("armGroups") or []),
+            interventions=tuple(i["name"] for i in arms_module.get("interventions") or [] if i.get("name")),
         )
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+    except CtgovError:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError, ValidationError) as exc:
         raise CtgovError(f"Not a ClinicalTrials.gov API v2 study record ({exc}).") from exc
 
 
-@transaction.atomic
-def attach_study(asset: Asset, data: dict[str, Any]) -> tuple[Milestone, bool]:
-    """Upsert the study's ``phase_started`` milestone on ``asset`` (by trial id); returns (milestone, created).
+def _company(name: str) -> Company:
+    key = normalize_name(name)
+    found = (Company.objects.filter(name__iexact=name).first()
+             or Company.objects.filter(aliases__normalized=key).first())
+    if found is not None:
+        return found
+    slug, n = slugify(name)[:90] or "company", 1
+    base = slug
+    while Company.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return Company.objects.create(name=name[:200], slug=slug)
 
-    Raises ``ValidationError`` when the record breaks a domain rule (e.g. an ACTUAL start in the future).
+
+def _indication(name: str) -> Indication:
+    name = " ".join(name.split())[:200]
+    return Indication.objects.filter(name__iexact=name).first() or Indication.objects.create(name=name)
+
+
+def upsert_trial(asset: Asset, study: Study, source: Source) -> Trial:
+    """The Trial of this NCT id (never a duplicate), created or refreshed with everything the record says."""
+    known = TrialRegistryId.objects.filter(value=study.nct_id).select_related("trial").first()
+    trial = known.trial if known is not None else Trial()
+    trial.title, trial.acronym = study.title[:500], study.acronym[:60]
+    trial.phases, trial.study_type = list(study.phases), study.study_type
+    trial.overall_status, trial.why_stopped = study.overall_status, study.why_stopped
+    trial.lead_sponsor = _company(study.sponsor) if study.sponsor else None
+    trial.countries, trial.enrollment = list(study.countries), study.enrollment
+    trial.enrollment_type = study.enrollment_type if study.enrollment_type in DateType.values else ""
+    for name, when, kind in (("start", study.start, study.start_type),
+                             ("primary_completion", study.primary_completion, study.primary_completion_type),
+                             ("completion", study.completion, study.completion_type)):
+        setattr(trial, f"{name}_date", when.date)
+        setattr(trial, f"{name}_precision", when.precision)
+        setattr(trial, f"{name}_type", kind if kind in DateType.values and when.date else "")
+    trial.source, trial.synced_at = source, timezone.now()
+    trial.full_clean(exclude=["lead_sponsor", "source"])
+    trial.save()
+    if known is None:
+        TrialRegistryId.objects.create(trial=trial, value=study.nct_id)
+    for other in study.secondary_ids:  # only ids of a known registry; sponsor protocol codes are not
+        try:
+            canonical = normalize_registry_id(other)[1]
+        except ValueError:
+            continue
+        TrialRegistryId.objects.get_or_create(value=canonical, defaults={"trial": trial})
+    trial.collaborators.set([_company(n) for n in study.collaborators])
+    trial.conditions.set([_indication(c) for c in study.conditions])
+    trial.assets.add(asset)
+    names = {normalize_name(n) for n in asset.designations.values_list("name", flat=True)} | {
+        normalize_name(asset.code)}
+    TrialArm.objects.filter(trial=trial).delete()
+    for arm in study.arms:
+        row = TrialArm.objects.create(trial=trial, label=arm.label[:300] or "Arm", arm_type=arm.arm_type[:40],
+                                      description=arm.description)
+        for name in arm.interventions:
+            # "Drug: JS212" is how arm groups name their interventions.
+            bare = name.split(":", 1)[1].strip() if ":" in name else name
+            is_asset = normalize_name(bare) in names
+            role = (InterventionRole.ASSET if is_asset else InterventionRole.PLACEBO if "placebo" in bare.lower()
+                    else InterventionRole.PARTNER)
+            TrialIntervention.objects.create(arm=row, name=bare[:300], role=role, asset=asset if is_asset else None)
+    return trial
+
+
+@transaction.atomic
+def attach_study(asset: Asset, data: dict[str, Any]) -> tuple[Milestone | None, bool]:
+    """Upsert the study's Trial and, when the study really started (or plans to) a phase, its
+    ``phase_started`` milestone on ``asset``; returns (milestone or None, created).
+
+    No phase start is invented: none for observational studies, phases NA / PHASE4 / none, a WITHDRAWN
+    study, or an unstated start date. Raises ``ValidationError`` when the record breaks a domain rule
+    (an ACTUAL start in the future, a completion before the start); nothing is written then.
     """
     study = parse_study(data)
     source, _ = Source.objects.get_or_create(
         url=STUDY_URL.format(nct=study.nct_id),
-        defaults={"title": study.title, "publisher": "ClinicalTrials.gov"},
+        defaults={"title": study.title[:500], "publisher": "ClinicalTrials.gov"},
     )
-    indications = [Indication.objects.filter(name__iexact=c).first() or Indication.objects.create(name=c)
-                   for c in study.conditions]
+    trial = upsert_trial(asset, study, source)
+    indications = list(trial.conditions.all())
+    if indications:
+        asset.indications.add(*indications)
     milestone = Milestone.objects.filter(asset=asset, kind=MilestoneKind.PHASE_STARTED,
                                          trial_id=study.nct_id).first()
+    if not study.phase or study.overall_status in _NO_START_STATUSES or study.start.date is None:
+        if milestone is not None and milestone.status == MilestoneStatus.PLANNED:
+            milestone.status = MilestoneStatus.CANCELLED  # the registry no longer plans that start
+            milestone.notes = _notes(study)
+            milestone.save()
+        return milestone, False
     created = milestone is None
     milestone = milestone or Milestone(asset=asset, kind=MilestoneKind.PHASE_STARTED, trial_id=study.nct_id)
     milestone.phase = study.phase
     milestone.status = MilestoneStatus.OCCURRED if study.start_type == "ACTUAL" else MilestoneStatus.PLANNED
     milestone.date, milestone.date_precision = study.start.date, study.start.precision
-    milestone.indication = indications[-1] if indications else None
+    # One condition is the start's indication; several are the trial's, and the start is asset-wide.
+    milestone.indication = indications[0] if len(indications) == 1 else None
+    milestone.trial_record = trial
     milestone.source = source
-    milestone.notes = f"Sponsor: {study.sponsor}. Overall status: {study.overall_status}. {study.title}".strip()
+    milestone.notes = _notes(study)
     milestone.full_clean()
     milestone.save()
-    if indications:
-        asset.indications.add(*indications)
     return milestone, created
+
+
+def _notes(study: Study) -> str:
+    bits = [f"Sponsor: {study.sponsor}." if study.sponsor else "",
+            f"Overall status: {TrialStatus(study.overall_status).label}." if study.overall_status else "",
+            f"Why stopped: {study.why_stopped}." if study.why_stopped else "", study.title]
+    return " ".join(b for b in bits if b)
 
 
 __all__ = ["CtgovError", "Study", "ValidationError", "attach_study", "fetch_study", "parse_study"]
