@@ -71,7 +71,7 @@ REFERENCE_TARGETS: tuple[ReferenceTarget, ...] = (
     RT("CEACAM6", "CEA cell adhesion molecule 6", ("CD66c", "NCA")),
     RT("F3", "coagulation factor III, tissue factor", ("tissue factor", "TF", "CD142", "thromboplastin")),
     RT("MUC1", "mucin 1, cell surface associated", ("CA15-3", "EMA", "CD227", "PEM", "episialin")),
-    RT("MUC16", "mucin 16, cell surface associated", ("CA125")),
+    RT("MUC16", "mucin 16, cell surface associated", ("CA125", "CA-125")),
     RT("MUC17", "mucin 17, cell surface associated", ()),
     RT("MSLN", "mesothelin", ("mesothelin", "CAK1")),
     RT("CDH6", "cadherin 6", ("cadherin-6", "K-cadherin", "KCAD")),

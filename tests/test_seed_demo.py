@@ -109,3 +109,14 @@ def test_it_stops_on_conflicting_data_and_writes_nothing(db: None) -> None:
     assert _counts() == before
     company.refresh_from_db()
     assert company.kind == "cro"
+
+
+def test_every_reference_alias_is_a_real_alias(db) -> None:  # type: ignore[no-untyped-def]
+    """A one-name tuple written without its comma (``("CA125")``) is a string: its letters became aliases."""
+    from programs.models import TargetAlias
+    from programs.reference_targets import REFERENCE_TARGETS
+
+    for ref in REFERENCE_TARGETS:
+        assert isinstance(ref.aliases, tuple) and all(isinstance(a, str) and len(a) > 1 for a in ref.aliases), ref
+    assert not TargetAlias.objects.filter(name__regex=r"^.$").exists()
+    assert TargetAlias.objects.filter(target__symbol="MUC16", name="CA125").exists()
