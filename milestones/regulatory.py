@@ -73,10 +73,10 @@ def regulatory_status(milestones: Iterable[Any], phase_of: Callable[[Any], str |
         kind = m.kind
         if kind in MilestoneKind.authorisations():
             row = pair(m)
-            kind_type = m.approval_type or (row.approval_type if kind == MilestoneKind.LABEL_EXPANSION else "")
-            if row.state == RegulatoryState.APPROVED and row.approval_type and kind == MilestoneKind.LABEL_EXPANSION \
-                    and not m.approval_type:
+            if (kind == MilestoneKind.LABEL_EXPANSION and not m.approval_type and row.approval_type
+                    and row.state == RegulatoryState.APPROVED):
                 continue  # a label expansion of a standing approval changes nothing for its pair
+            kind_type = m.approval_type or (row.approval_type if kind == MilestoneKind.LABEL_EXPANSION else "")
             row.converted = kind_type == ApprovalType.FULL and row._accelerated_before
             if kind_type in (ApprovalType.ACCELERATED, ApprovalType.CONDITIONAL):
                 row._accelerated_before = True

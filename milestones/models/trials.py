@@ -71,7 +71,8 @@ def validate_registry_id(value: str) -> None:
     try:
         normalize_registry_id(value)
     except ValueError as exc:
-        raise ValidationError(str(exc).replace("%", "%%")) from None
+        # The text quotes the user's value: a parameter, never part of the template.
+        raise ValidationError("%(message)s", code="invalid", params={"message": str(exc)}) from None
 
 
 class Trial(TrackedModel):

@@ -110,6 +110,9 @@ class Pair:
 
 
 _PAYLOAD_CLASSES = choice_labels(PayloadClass)
+_REG_STATES = choice_labels(RegulatoryState)
+_APPROVAL_TYPES = choice_labels(ApprovalType)
+_PHASES = choice_labels(Phase)
 
 
 _ASSET_FIELDS = attnames(Asset)
@@ -217,19 +220,18 @@ def _first_ind(asset: Asset, milestones: list[MilestoneRow]) -> list[FirstInd]:
 
 
 def _status_by_indication(asset_id: int) -> list[dict[str, Any]]:
-    """The derived ``RegulatoryStatus`` rows, worded: "Approved (accelerated) · converted from accelerated"."""
-    states, types, phases = (choice_labels(v) for v in (RegulatoryState, ApprovalType, Phase))
+    """The derived ``RegulatoryStatus`` rows, worded: "Approved (full), converted from accelerated or conditional"."""
     rows = []
     for r in (RegulatoryStatus.objects.filter(asset_id=asset_id).order_by("position")
               .values("agency", "state", "approval_type", "converted", "phase", "since", "since_precision",
                       indication_name=F("indication__name"))):
-        label = str(states.get(r["state"], r["state"]))
+        label = _REG_STATES.get(r["state"], r["state"])
         if r["state"] == RegulatoryState.APPROVED and r["approval_type"]:
-            label += f" ({str(types.get(r['approval_type'], '')).lower()})"
+            label += f" ({_APPROVAL_TYPES.get(r['approval_type'], '').lower()})"
             if r["converted"]:
                 label += ", converted from accelerated or conditional"
         elif r["state"] in (RegulatoryState.IN_DEVELOPMENT, RegulatoryState.DISCONTINUED) and r["phase"]:
-            label += f" at {phases.get(r['phase'], r['phase'])}"
+            label += f" at {_PHASES.get(r['phase'], r['phase'])}"
         rows.append({"indication": r["indication_name"], "agency": r["agency"], "state_label": label,
                      "since": PreciseDate(r["since"], r["since_precision"])})
     return rows

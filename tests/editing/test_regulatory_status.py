@@ -200,3 +200,13 @@ def test_quick_entry_and_the_api_take_two_same_day_approvals_for_two_indications
     refused = editor.post("/api/v1/milestones/", {**api, "kind": "ind_cleared", "date": "2011-01-03"},
                           content_type="application/json")
     assert refused.status_code == 400 and "approval_type" in refused.json()["error"]["fields"]
+
+
+def test_a_hostile_trial_id_is_quoted_as_typed_in_the_api_error(db, login) -> None:
+    AssetFactory(code="ADC-X1")
+    body = {"asset": "ADC-X1", "kind": "phase_started", "phase": "phase1", "date": "2024-01-02",
+            "date_precision": "day", "status": "occurred", "source": "https://example.com/s", "trial_id": "NCT%s{}"}
+    response = login("editor").post("/api/v1/milestones/", body, content_type="application/json")
+    assert response.status_code == 400
+    message = response.json()["error"]["fields"]["trial_id"][0]
+    assert message.startswith("'NCT%s{}' is not a trial registry id")

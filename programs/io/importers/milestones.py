@@ -72,13 +72,15 @@ class MilestoneImporter(Importer):
     def trial_id(text: str) -> str:
         """The first registry id of a ``;``-separated list (one trial), normalised; the others name the
         same trial and are the trials import's business."""
-        ids = [t.strip() for t in text.split(";") if t.strip()]
-        for value in ids:
+        ids: list[str] = []
+        for value in (t.strip() for t in text.split(";")):
+            if not value:
+                continue
             try:
-                normalize_registry_id(value)
+                ids.append(normalize_registry_id(value)[1])
             except ValueError as exc:
                 raise CellError("trial_id", str(exc)) from exc
-        return normalize_registry_id(ids[0])[1] if ids else ""
+        return ids[0] if ids else ""
 
     def import_row(self, row: dict[str, str]) -> tuple[str, str]:
         asset_id = self.asset_id("asset", row["asset"])

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from programs.io.ctgov import CtgovError, attach_study, parse_study
+from programs.io.ctgov import CtgovError, Study, attach_study, parse_study
 from programs.models import Asset, AssetDesignation
 from programs.text import normalize_name
 
@@ -28,16 +28,15 @@ class _DryRun(Exception):
 def studies_of(data: Any) -> list[dict[str, Any]]:
     """A v2 study object, or a v2 search page ``{"studies": [...], "nextPageToken": ...}``."""
     if isinstance(data, dict) and isinstance(data.get("studies"), list):
-        return [s for s in data["studies"]]
+        return list(data["studies"])
     if isinstance(data, dict) and "protocolSection" in data:
         return [data]
     raise CtgovError("Neither a ClinicalTrials.gov v2 study nor a v2 search page ({\"studies\": [...]}).")
 
 
-def asset_of(study: dict[str, Any]) -> Asset | None:
+def asset_of(study: Study) -> Asset | None:
     """The asset one of the study's interventions names, by any of its designations."""
-    parsed = parse_study(study)
-    keys = [normalize_name(n) for n in parsed.interventions]
+    keys = [normalize_name(n) for n in study.interventions]
     hit = AssetDesignation.objects.filter(normalized__in=[k for k in keys if k]).select_related("asset").first()
     return hit.asset if hit is not None else None
 
@@ -59,8 +58,9 @@ class Command(BaseCommand):
             for number, study in enumerate(studies, start=1):
                 label = f"{path.name} study {number}"
                 try:
-                    label = f"{path.name} {parse_study(study).nct_id}"
-                    asset = asset_of(study)
+                    parsed = parse_study(study)
+                    label = f"{path.name} {parsed.nct_id}"
+                    asset = asset_of(parsed)
                     if asset is None:
                         self.stdout.write(f"skipped {label}: no intervention names an asset adctrack knows")
                         continue
