@@ -5,6 +5,8 @@ GUNICORN_TIMEOUT  seconds before a stuck worker is killed and replaced (default 
 PORT              listen port (default 8000)
 Static files are served by whitenoise inside Django; the access log line ends with the request id
 that RequestIdMiddleware puts on the response, so it joins up with the application's JSON logs.
+gunicorn refuses to start when the static files were not collected (``on_starting``): with DEBUG off
+every page would answer 500.
 """
 
 from __future__ import annotations
@@ -38,3 +40,16 @@ def post_worker_init(worker: object) -> None:
     import gc
 
     gc.freeze()
+
+
+def on_starting(server: object) -> None:
+    """Refuse to start without ``collectstatic``'s manifest (adctrack.E002): every page would be a 500."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "adctrack.settings")
+    django.setup()
+    from adctrack.checks import static_manifest_check
+
+    errors = static_manifest_check()
+    if errors:
+        raise SystemExit(f"gunicorn.conf.py: {errors[0].msg} {errors[0].hint}")

@@ -7,12 +7,13 @@ their permissions (by natural key), the admin log, and Celery beat schedules.
 Left out on purpose: API tokens (knox; restoring them elsewhere would resurrect credentials —
 users create new ones), login-attempt records (axes), sessions, content types and permissions
 (``migrate`` creates them; rows refer to them by natural key, so ids may differ).
+
+Timestamps are written to the microsecond (``BACKUP_FORMAT``), so a restore reproduces them exactly.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -23,6 +24,8 @@ from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 WHOLE_APPS = ("programs", "milestones", "admin", "django_celery_beat")
+# Django's JSON with times to the microsecond (adctrack/exact_json.py); loaddata reads it as .json.
+BACKUP_FORMAT = "exact_json"
 # django-celery-beat's change marker: rewritten by its own signals on every schedule save, so it
 # is bookkeeping, not data (beat re-reads the schedules when it differs).
 EXCLUDED = ("django_celery_beat.PeriodicTasks",)
@@ -78,9 +81,6 @@ def has_user_data() -> bool:
     return any(m._base_manager.exists() for m in backed_up_models() if m.__name__.startswith("Historical"))
 
 
-_WHOLE_MILLISECOND = re.compile(r"(T\d\d:\d\d:\d\d)\.000(?=[Z+\-\"])")
-
-
 def digest() -> dict[str, tuple[int, str]]:
     """Per model: row count and a SHA-256 of its rows serialized in primary-key order.
 
@@ -94,9 +94,7 @@ def digest() -> dict[str, tuple[int, str]]:
             pair = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
             text = repr(list(rows.order_by(*pair).values_list(*pair)))
         else:
-            text = serializers.serialize("json", rows, use_natural_foreign_keys=True)
-            # JSON keeps datetimes to the millisecond: a time of .000412 s is written ".000" and read
-            # back as a whole second, which serializes without a fraction. Compare them as equal.
-            text = _WHOLE_MILLISECOND.sub(r"\1", text)
+            # The backup's own format: every timestamp to the microsecond, so equal digests mean equal rows.
+            text = serializers.serialize(BACKUP_FORMAT, rows, use_natural_foreign_keys=True)
         result[model._meta.label] = (rows.count(), hashlib.sha256(text.encode()).hexdigest())
     return result

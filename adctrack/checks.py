@@ -1,11 +1,12 @@
-"""Project system checks: settings combinations that start fine but misbehave later."""
+"""Project system checks: settings combinations that start fine but misbehave later (or at once:
+uncollected static files with DEBUG off, tagged for deployment)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import connection
 
 
@@ -48,3 +49,29 @@ def sqlite_version_check(app_configs: Any = None, version: tuple[int, ...] | Non
         hint="Use a Python built against a newer SQLite, or set DATABASE_URL to PostgreSQL.",
         id="adctrack.E001",
     )]
+
+
+@register(Tags.staticfiles, deploy=True)
+def static_manifest_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """With DEBUG off, the hashed-name storage needs ``collectstatic``'s manifest, else every page is a 500.
+
+    Tagged for deployment (``check --deploy``, and gunicorn.conf.py runs it before starting): a fresh
+    clone's ``manage.py check`` and the test suite run without collected static files, on purpose.
+    """
+    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+
+    if settings.DEBUG or not isinstance(staticfiles_storage, ManifestFilesMixin):
+        return []
+    hint = ("Run `python manage.py collectstatic --noinput` (the documented production start does) with the "
+            "same STATIC_ROOT, or start with DEBUG=1 for development.")
+    try:
+        content = staticfiles_storage.read_manifest()
+        if content is None:
+            problem = f"no {staticfiles_storage.manifest_name} in STATIC_ROOT ({settings.STATIC_ROOT})"
+        else:
+            staticfiles_storage.load_manifest()
+            return []
+    except (OSError, ValueError) as exc:
+        problem = f"the manifest in STATIC_ROOT ({settings.STATIC_ROOT}) cannot be read: {exc}"
+    return [Error(f"Static files were not collected: {problem}; with DEBUG off every page would answer 500.",
+                  hint=hint, id="adctrack.E002")]

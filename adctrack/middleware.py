@@ -1,19 +1,35 @@
-"""Request id and request log middleware (see adctrack/request_id.py and docs/deploy.md)."""
+"""Request id and request log middleware, login required, and a 503 page for a database that went away.
+
+See adctrack/request_id.py and docs/deploy.md. ``DatabaseUnavailableMiddleware`` (with the
+``handler500`` below, for errors raised outside views) turns a lost database connection into a 503
+page or API error instead of a traceback; the next request connects afresh (``CONN_HEALTH_CHECKS``).
+"""
 
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError, connections
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.views import defaults
 
 from adctrack import request_id
 
 request_log = logging.getLogger("adctrack.request")
 security_log = logging.getLogger("adctrack.security")
+db_log = logging.getLogger("adctrack.database")
+
+#: What a database that is restarting, failing over or dropped the connection raises (psycopg2's
+#: OperationalError, InterfaceError "connection already closed"; SQLite's "database is locked").
+DATABASE_DOWN = (OperationalError, InterfaceError)
+DATABASE_DOWN_MESSAGE = "The database is not answering right now (it may be restarting). Try again in a few seconds."
+RETRY_AFTER_SECONDS = 5
 
 
 class RequestIdMiddleware:
@@ -64,3 +80,47 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         if request.path.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+def database_unavailable(request: HttpRequest, exc: BaseException) -> HttpResponse:
+    """503 for a database error: a standalone page (it asks the database nothing) or the API's error shape."""
+    db_log.warning("database unavailable during %s %s: %s", request.method, request.path, str(exc).strip()[:300])
+    # Drop a broken connection now rather than at request_finished, unless a transaction is still open
+    # (a test's, or ATOMIC_REQUESTS), which is its owner's to end.
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close_if_unusable_or_obsolete()
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"error": {"status": 503, "code": "database_unavailable", "message": DATABASE_DOWN_MESSAGE}}, status=503
+        )
+    else:
+        body = render_to_string("503.html", {"message": DATABASE_DOWN_MESSAGE,
+                                             "request_id": getattr(request, "request_id", "")})
+        response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view (page or API) that loses the database answers 503 with a clear page, not a 500 traceback."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        return database_unavailable(request, exception) if isinstance(exception, DATABASE_DOWN) else None
+
+
+def server_error(request: HttpRequest, template_name: str = defaults.ERROR_500_TEMPLATE_NAME) -> HttpResponse:
+    """``handler500``: the 503 page when the error escaping a middleware (loading the session or the
+    user, saving the session) was the database going away; Django's own 500 page otherwise."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DATABASE_DOWN):
+        return database_unavailable(request, exc)
+    return defaults.server_error(request, template_name)

@@ -2,25 +2,44 @@
 
 Permission denials (any 401/403 response) are logged by ``RequestIdMiddleware``, which sees them
 whatever produced them. Receivers here are connected when the ``adctrack`` app is ready.
-Passwords and token keys are never logged; a failed login names the username tried and the client.
+Passwords and token keys are never logged; a failed login names the username tried and the client
+(``adctrack.client_ip``: behind a trusted proxy, the forwarded address). ``lockout_response`` is what a
+locked-out sign-in gets: the same answer whether or not the username exists.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.http import HttpResponse
 from knox.models import AuthToken
 
+from adctrack.client_ip import client_ip
+
 log = logging.getLogger("adctrack.security")
+LOCKED_OUT_MESSAGE = ("Too many failed sign-ins with this username from your address. Wait an hour and try "
+                      "again, or ask an administrator to unlock it.")
 
 
 def _client(request: Any) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The address the lock-out counts failures against (behind a trusted proxy, the forwarded one)."""
+    return client_ip(request) if request is not None else None
+
+
+def lockout_response(request: Any, original_response: Any = None, credentials: Any = None) -> HttpResponse:
+    """django-axes' answer to a locked-out sign-in: 429 with ``Retry-After``, and a message that is the
+    same whether the username exists or not (failures count for any username typed)."""
+    seconds = int(timedelta(hours=settings.AXES_COOLOFF_TIME).total_seconds())
+    response = HttpResponse(LOCKED_OUT_MESSAGE, status=429, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 @receiver(user_login_failed)

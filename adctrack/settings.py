@@ -234,8 +234,23 @@ CELERY_TASK_DEFAULT_QUEUE = _env("CELERY_QUEUE", str, "adctrack")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
+# The cache is a speed-up, never a point of failure (adctrack/cache.py): a Redis that went away costs
+# a request at most REDIS_CACHE_TIMEOUT seconds, then the process leaves it alone for
+# REDIS_CACHE_RETRY_SECONDS and serves from the database, uncached.
+REDIS_CACHE_TIMEOUT: float = _env("REDIS_CACHE_TIMEOUT", float, 0.25)
+REDIS_CACHE_RETRY_SECONDS: float = _env("REDIS_CACHE_RETRY_SECONDS", float, 5.0)
+for _name, _value in (("REDIS_CACHE_TIMEOUT", REDIS_CACHE_TIMEOUT), ("REDIS_CACHE_RETRY_SECONDS",
+                                                                    REDIS_CACHE_RETRY_SECONDS)):
+    if not 0 < _value <= 60:
+        raise ImproperlyConfigured(f"Environment variable {_name} is malformed: expected seconds in (0, 60], "
+                                   f"got {_value!r}")
 CACHES: dict[str, Any] = (
-    {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    {"default": {
+        "BACKEND": "adctrack.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": REDIS_CACHE_TIMEOUT, "socket_timeout": REDIS_CACHE_TIMEOUT,
+                    "retry_seconds": REDIS_CACHE_RETRY_SECONDS},
+    }}
     if REDIS_URL
     else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 )
@@ -382,3 +397,46 @@ LOGGING = {
     },
 }
 # === end of issue 8 block ========================================================================
+
+# Issue 22: a database that goes away mid-request answers a 503 page, not a traceback (process_exception
+# sees every view's error wherever the middleware sits; adctrack.urls' handler500 covers the middleware's).
+MIDDLEWARE.insert(MIDDLEWARE.index("adctrack.middleware.RequestIdMiddleware") + 1,
+                  "adctrack.middleware.DatabaseUnavailableMiddleware")
+
+# === Issue 20: no 5xx from any input, lock-out, API rates, exact backups (docs/deploy.md, docs/api.md) ===
+# Lock-out per (username, client address) together: one attacker's failures lock that username from
+# that address only, not the user everywhere nor everyone behind the same proxy. The client address is
+# the proxy's X-Forwarded-For only when the request comes from a TRUSTED_PROXIES address
+# (adctrack/client_ip.py); a locked-out sign-in gets the same 429 whether or not the username exists.
+from adctrack.client_ip import parse_networks  # noqa: E402 - kept inside this block on purpose
+
+TRUSTED_PROXIES: list[str] = _env("TRUSTED_PROXIES", list, ["127.0.0.1", "::1"])
+parse_networks(TRUSTED_PROXIES)  # a malformed entry stops start-up, naming the variable
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "adctrack.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "adctrack.security.lockout_response"
+
+# API rates read at each request; a token may have its own (API_THROTTLE_TOKENS="<token_key>=<rate>,...").
+API_THROTTLE_TOKENS: dict[str, str] = _env("API_THROTTLE_TOKENS", dict, {})
+for _key, _rate in API_THROTTLE_TOKENS.items():
+    _num, _, _period = str(_rate).partition("/")
+    if not (_num.isdigit() and _period[:1] in {"s", "m", "h", "d"}):
+        raise ImproperlyConfigured(f"Environment variable API_THROTTLE_TOKENS is malformed: {_key}={_rate!r}; "
+                                   "expected <token_key>=<number>/<second|minute|hour|day>,...")
+for _scope, _rate in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].items():  # type: ignore[attr-defined]
+    _num, _, _period = str(_rate).partition("/")
+    if not (_num.isdigit() and _period[:1] in {"s", "m", "h", "d"}):
+        raise ImproperlyConfigured(f"Environment variable API_THROTTLE_{_scope.upper()} is malformed: {_rate!r}; "
+                                   "expected <number>/<second|minute|hour|day>")
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "programs.api.throttling.AnonThrottle",
+    "programs.api.throttling.UserThrottle",
+]
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "programs.api.throttling.describe_rates",
+]
+
+# Backups keep timestamps to the microsecond (Django's JSON keeps milliseconds): adctrack/exact_json.py.
+SERIALIZATION_MODULES = {"exact_json": "adctrack.exact_json"}
+# === end of issue 20 block =======================================================================

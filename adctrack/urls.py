@@ -18,3 +18,6 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("milestones.urls")),
 ]
+
+# A database error escaping a middleware (session, user) gets the same 503 page as one in a view.
+handler500 = "adctrack.middleware.server_error"

@@ -11,9 +11,10 @@ from django.db import transaction
 from milestones.models import EfficacyReadout, Milestone, SafetyEvent
 from milestones.vocab import Agency, ApprovalType, HoldType, MilestoneKind, MilestoneStatus, Outcome
 from programs.dates import PreciseDate
-from programs.forms.base import PreciseDateField, VersionedModelForm, add_model_errors
+from programs.forms.base import PreciseDateField, VersionedModelForm, add_model_errors, require_read_version
 from programs.models import Asset, AssetDesignation, AssetTarget, Company, Indication, Source
 from programs.text import normalize_name, slugify_code
+from programs.uniqueness import unique_errors
 from programs.validators import resolve_asset, resolve_targets, validate_source_url
 from programs.vocab import DesignationKind, Phase
 
@@ -37,14 +38,16 @@ def indication_named(name: str) -> Indication | None:
     return found or Indication.objects.create(name=name)
 
 
-def company_named(name: str) -> Company:
-    """The company with this name or alias (normalised), created if new."""
+def company_found(name: str) -> Company | None:
+    """The company with this name or alias (normalised), if any."""
     key = normalize_name(name)
-    found = Company.objects.filter(name__iexact=name.strip()).first() or Company.objects.filter(
+    return Company.objects.filter(name__iexact=name.strip()).first() or Company.objects.filter(
         aliases__normalized=key).first()
-    if found:
-        return found
-    return Company.objects.create(name=name.strip(), slug=slugify_code(name))
+
+
+def company_named(name: str) -> Company:
+    """The company with this name or alias (normalised), created if new (the form checked its slug)."""
+    return company_found(name) or Company.objects.create(name=name.strip(), slug=slugify_code(name))
 
 
 class QuickMilestoneForm(forms.Form):
@@ -119,15 +122,27 @@ class QuickMilestoneForm(forms.Form):
 
     def _clean_new_asset(self, data: dict[str, Any], code: str) -> None:
         if AssetDesignation.objects.filter(normalized=normalize_name(code)).exists():
-            self.add_error("new_code", f"{code!r} already names an asset: type it in the asset box instead.")
+            self.add_error("new_code", ValidationError(
+                "%(code)r already names an asset: type it in the asset box instead.", code="unique",
+                params={"code": code}))
             return
-        if not (data.get("new_originator") or "").strip():
+        originator = (data.get("new_originator") or "").strip()
+        if not originator:
             self.add_error("new_originator", "Name the originator of the new asset.")
+        elif company_found(originator) is None:
+            # A company created here must not clash with a saved one either (its slug: "Zeta-Repro
+            # Pharma" after "Zeta Repro Pharma").
+            company = Company(name=originator, slug=slugify_code(originator))
+            for messages in unique_errors(company, inputs={"name"}, derived={"slug": "name"}).values():
+                self.add_error("new_originator", messages)
         try:
             self._new_targets, self.notes = resolve_targets(data.get("new_targets", ""))
         except ValidationError as exc:
             self.add_error("new_targets", exc)
         self._asset = Asset(code=code, slug=slugify_code(code))
+        for messages in unique_errors(self._asset, inputs={"code"}, derived={"slug": "code"},
+                                      exclude={"originator"}).values():
+            self.add_error("new_code", messages)
 
     @transaction.atomic
     def save(self) -> Milestone:
@@ -164,6 +179,7 @@ class MarkOccurredForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        require_read_version(self, editing=True)  # hidden: its own error would not show
         when = data.get("date")
         if when is None:
             return data

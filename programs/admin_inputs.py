@@ -3,58 +3,28 @@
 Django's ``AutocompleteSelect`` re-renders the submitted value by querying ``pk__in=<raw values>``;
 a value that is not an id (``"abc"`` for an integer key) raises ``ValueError`` there. The model
 choice fields look up any integer, and one past the database's range (a 40-digit id) raises
-``OverflowError`` on SQLite and ``DataError`` on PostgreSQL. Here the fields refuse such values as
-"Select a valid choice" before any query, and the widgets leave them out when re-rendering.
+``OverflowError`` on SQLite and ``DataError`` on PostgreSQL. Here the fields (``programs.forms.keys``)
+refuse such values as "Select a valid choice" before any query, and the widgets leave them out when
+re-rendering.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib.admin import widgets
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-
-def _is_valid_key(db_field: Any, value: Any) -> bool:
-    """``value`` can name a row of ``db_field``'s target: the right type and within the column's range."""
-    opts = db_field.remote_field.model._meta
-    target = opts.get_field(getattr(db_field.remote_field, "field_name", None) or opts.pk.name)
-    try:
-        target.run_validators(target.to_python(value))
-    except (ValidationError, TypeError, ValueError):
-        return False
-    return True
+from programs.forms.base import CheckedInlineFormSet, CheckedModelForm
+from programs.forms.keys import SafeModelChoiceField, SafeModelMultipleChoiceField, is_valid_key
 
 
 class _ValidIdsMixin:
     field: Any
 
     def optgroups(self, name: str, value: list[Any], attr: dict[str, Any] | None = None) -> Any:
-        valid = [v for v in value if _is_valid_key(self.field, v)]
+        valid = [v for v in value if is_valid_key(self.field, v)]
         return super().optgroups(name, valid, attr)  # type: ignore[misc]
-
-
-class SafeModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    db_field: Any = None
-
-    def to_python(self, value: Any) -> Any:
-        if value not in self.empty_values and not _is_valid_key(self.db_field, value):
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
-
-
-class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    db_field: Any = None
-
-    def _check_values(self, value: Any) -> Any:
-        for v in value if isinstance(value, (list, tuple)) else [value]:
-            if not _is_valid_key(self.db_field, v):
-                raise ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": v}
-                )
-        return super()._check_values(value)
 
 
 class SafeAutocompleteSelect(_ValidIdsMixin, widgets.AutocompleteSelect):
@@ -71,9 +41,12 @@ def _bound(field_class: type[Any], db_field: Any) -> type[Any]:
 
 class SafeRelatedInputsMixin:
     """For ModelAdmin and inline classes: every related field gets the fields above, and the
-    ``autocomplete_fields`` the widgets."""
+    ``autocomplete_fields`` the widgets. Forms and inline formsets check every unique rule and
+    constraint of their model (``programs.forms.base``), so a clash is a message, not a 500."""
 
     admin_site: Any
+    form = CheckedModelForm
+    formset = CheckedInlineFormSet  # used by inlines only
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]

@@ -5,31 +5,33 @@ connected in ``ProgramsConfig.ready``); job records, statistics and export logs 
 sweep of the stats job would empty the page cache. The derived recompute bumps it itself, bulk
 writers that bypass signals (``programs.generation``) call ``bump``, and ``programs.bulk`` sends
 ``bulk_saved``, connected here too.
+
+It lives in the cache (``adctrack.cache.VersionCounter``), so it never goes backwards: a Redis that
+restarts, is flushed or evicts the key starts it again above every value it had. While Redis is
+unreachable ``current`` is None (callers then cache nothing) and a move cannot be recorded; when
+Redis answers again (``cache_recovered``) the version moves, so pages cached before the outage are
+never read after edits made during it. Moving it never raises: a saved edit stays saved.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 
+from adctrack.cache import VersionCounter, cache_recovered
+
 KEY = "adctrack:data-version"
+_counter = VersionCounter(KEY)
 
 
-def current() -> int:
-    value = cache.get(KEY)
-    if value is None:
-        cache.add(KEY, 1, timeout=None)
-        value = cache.get(KEY) or 1
-    return int(value)
+def current() -> int | None:
+    """The data version; None while the cache is unavailable (then nothing may be cached under it)."""
+    return _counter.current()
 
 
 def _incr() -> None:
-    try:
-        cache.incr(KEY)
-    except ValueError:  # not set yet
-        cache.set(KEY, 2, timeout=None)
+    _counter.advance()
 
 
 def _queue_warm() -> None:
@@ -54,9 +56,15 @@ def bump(*_args: Any, **_kwargs: Any) -> None:
     """
     _incr()
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_committed)
+        # robust: whatever goes wrong after the commit, the edit is saved and must not answer an error.
+        transaction.on_commit(_committed, robust=True)
     else:
         _queue_warm()
+
+
+def _cache_recovered(*_args: Any, **_kwargs: Any) -> None:
+    """Redis is back: edits made while it was away could not move the version, so move it now."""
+    _incr()
 
 
 def connect() -> None:
@@ -66,6 +74,7 @@ def connect() -> None:
     from programs.bulk import bulk_saved
 
     bulk_saved.connect(bump, dispatch_uid="data-version-bulk")
+    cache_recovered.connect(_cache_recovered, dispatch_uid="data-version-cache-recovered")
 
     from programs.models import TargetPair
     from programs.models.base import TrackedModel

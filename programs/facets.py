@@ -108,8 +108,10 @@ def compute_facets(fs: AssetFilterSet, base: QuerySet[Asset], params: QueryDict,
     and the page cache keeps the page no longer. Otherwise (or with ``recount``) the bounded set of
     GROUP BY queries in ``_count`` runs.
     """
-    digest = _state_digest(params)
     version = data_version.current()
+    if version is None:  # the cache is unavailable: count from the database, keep nothing
+        return FacetResult(_build(fs, params, *_shown(_count(fs, base), params)), None)
+    digest = _state_digest(params)
     key = f"adctrack:facets:{version}:{digest}"
     recent_key = f"adctrack:facets-recent:{digest}"
     now = time.time()
@@ -308,16 +310,18 @@ def plain_list_key(version: int) -> str:
     return f"adctrack:facets:{version}:{_state_digest(QueryDict())}"
 
 
-def warm_plain_list() -> int:
+def warm_plain_list() -> int | None:
     """Count the facets of ``/assets/`` with no filter for the current data version.
 
     The most viewed state of the list: counted by a worker after every change, its first reader
     reads them from the cache instead of waiting for 13 GROUP BYs over every asset. Returns the
-    data version counted.
+    data version counted (None, counting nothing, while the cache is unavailable).
     """
     params = QueryDict()
     fs = AssetFilterSet(params, queryset=Asset.objects.all())
     version = data_version.current()
+    if version is None:
+        return None
     compute_facets(fs, Asset.objects.all(), params, recount=True)
     return version
 

@@ -5,6 +5,10 @@ moves it, so nothing cached outlives a change), the page's own parts (slug, quer
 date where the content depends on it) and a digest of the reader's permissions (edit buttons and
 export links differ by role). Only the content block is cached: the header around it (user name,
 CSRF token of the logout form) is rendered for every request.
+
+While the cache is unavailable (``adctrack.cache``: Redis unreachable) pages and permissions are
+built from the database on every request and nothing is kept; both versions move when Redis answers
+again, so nothing cached before an outage outlives an edit or a change of role made during it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
+from adctrack.cache import VersionCounter, cache_recovered
 from programs import data_version
 
 PAGE_CACHE_SECONDS = 600
@@ -32,6 +37,7 @@ class Page(TypedDict):
 
 
 PERMS_VERSION_KEY = "adctrack:perms-version"
+_perms_version = VersionCounter(PERMS_VERSION_KEY)
 
 
 def _permissions_digest(request: HttpRequest) -> str:
@@ -46,21 +52,21 @@ def _permissions_digest(request: HttpRequest) -> str:
     user = request.user
     if not user.is_authenticated:
         return "anonymous"
-    key = f"adctrack:perms:{cache.get_or_set(PERMS_VERSION_KEY, 1, None)}:{user.pk}"
-    perms: list[str] | None = cache.get(key)
+    version = _perms_version.current()
+    key = f"adctrack:perms:{version}:{user.pk}"
+    perms: list[str] | None = cache.get(key) if version is not None else None
     if perms is None:
         perms = sorted(user.get_all_permissions())
-        cache.set(key, perms, PAGE_CACHE_SECONDS)
+        if version is not None:
+            cache.set(key, perms, PAGE_CACHE_SECONDS)
     elif user.is_active and not hasattr(user, "_perm_cache"):
         user._perm_cache = set(perms)  # type: ignore[union-attr]  # what ModelBackend.get_all_permissions sets
     return hashlib.sha1("|".join(perms).encode()).hexdigest()[:16]
 
 
 def _permissions_changed(*_args: Any, **_kwargs: Any) -> None:
-    try:
-        cache.incr(PERMS_VERSION_KEY)
-    except ValueError:  # not set yet: nothing is cached under a version
-        cache.set(PERMS_VERSION_KEY, 2, None)
+    """Also when Redis answers again after an outage: a change of role made meanwhile moved nothing."""
+    _perms_version.advance()
 
 
 def connect() -> None:
@@ -75,12 +81,16 @@ def connect() -> None:
         post_delete.connect(_permissions_changed, sender=model, dispatch_uid=f"perms-delete-{model._meta.label}")
     for through in (user.groups.through, user.user_permissions.through, Group.permissions.through):
         m2m_changed.connect(_permissions_changed, sender=through, dispatch_uid=f"perms-m2m-{through._meta.label}")
+    cache_recovered.connect(_permissions_changed, dispatch_uid="perms-cache-recovered")
 
 
 def cached_page(request: HttpRequest, name: str, parts: tuple[str, ...], build: Callable[[], Page]) -> Page:
     """The page ``name`` for ``parts`` from the cache, or ``build()`` it (which may raise Http404) and keep it."""
+    version = data_version.current()
+    if version is None:  # the cache is unavailable: straight from the database, nothing kept
+        return build()
     digest = hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
-    key = f"adctrack:page:{name}:{data_version.current()}:{_permissions_digest(request)}:{digest}"
+    key = f"adctrack:page:{name}:{version}:{_permissions_digest(request)}:{digest}"
     page: Page | None = cache.get(key)
     if page is None:
         page = build()

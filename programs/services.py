@@ -9,6 +9,8 @@ asset therefore costs one run (or a few when the worker keeps up with the burst)
 Nothing is lost when the broker is down: enqueuing happens in ``transaction.on_commit``, a broker
 error is logged and swallowed (the edit is already committed), and the dirty flags stay set for the
 sweeper (``programs.tasks.sweep_dirty``, every minute under beat) to queue once the broker is back.
+The broker is the cache's Redis (``REDIS_URL``): while the cache has found it unreachable
+(``adctrack.cache``), nothing is even tried, so a save does not wait on a dead broker.
 
 No lost updates: ``save_if_unchanged`` claims the row with a conditional UPDATE on ``version``, so of
 two concurrent saves that read the same version exactly one wins; the loser gets ``VersionConflict``
@@ -26,7 +28,10 @@ from typing import Any
 from celery import Task
 from django.db import models, transaction
 from django.db.models import F
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
 
+from adctrack.cache import available as cache_available
 from programs.models import Asset
 from programs.stats.compute import mark_groups_dirty
 from programs.stats.groups import MODEL_GROUPS
@@ -41,9 +46,16 @@ def send(task: Task, *args: Any) -> bool:
     edit into an error page, so every failure is logged instead. In eager mode (no REDIS_URL) the
     task runs right here; its failures are logged the same way and its flags stay dirty.
     """
+    eager = bool(task.app.conf.task_always_eager)
+    if not eager and not cache_available():
+        log.debug("Redis is unreachable: %s%r not queued; the dirty flag stays set for the sweeper", task.name, args)
+        return False
     try:
         task.apply_async(args=list(args))
-    except Exception:  # kombu.exceptions.OperationalError, redis errors, OSError, an eager task's error
+    except (KombuError, RedisError, OSError) as exc:  # the broker: one line, no traceback per edit
+        log.warning("Could not queue %s%r (%s); the dirty flag stays set for the sweeper", task.name, args, exc)
+        return False
+    except Exception:  # an eager task's own error: a bug, keep its traceback
         log.exception("Could not run/queue %s%r; the dirty flag stays set for the sweeper", task.name, args)
         return False
     return True

@@ -167,7 +167,11 @@ def sweep_dirty(self: Task) -> int:
     """Queue whatever is still dirty: assets and groups whose enqueue failed (broker down) or was lost.
 
     Runs every minute under beat. Duplicates with a task already queued are harmless (idempotent).
+    Anything left dirty may be an edit made while Redis was away, whose move of the data version was
+    lost with it (a web process that saw Redis come back moved it, but one that sat idle since did
+    not): the version is moved too, so no cached page from before such an edit outlives this sweep.
     """
+    from programs import data_version
     from programs.services import send
 
     with job_run(self, []) as run:
@@ -177,11 +181,13 @@ def sweep_dirty(self: Task) -> int:
         groups = list(StatisticGroup.objects.filter(dirty=True).values_list("group", flat=True))
         if groups and send(recompute_stats, groups):
             run.rows += len(groups)
+        if ids or groups:
+            data_version.bump()
     return run.rows
 
 
 @shared_task(name="programs.warm_asset_facets", acks_late=True, ignore_result=True)
-def warm_asset_facets() -> int:
+def warm_asset_facets() -> int | None:
     """Count the plain asset list's facets for the current data version (``programs.facets.warm_plain_list``).
 
     Not recorded in ``JobRun``: it runs after every burst of edits and writes only the cache.

@@ -1,7 +1,8 @@
 """API tokens (django-rest-knox): stored hashed, optional expiry; each user manages their own.
 
 Shared by the /account/tokens/ page and /api/v1/tokens/. The clear token exists only in the
-response that created it; afterwards only its 8-character prefix (``token_key``) identifies it.
+response that created it; afterwards only its 15-character prefix (``token_key``, knox's
+``TOKEN_KEY_LENGTH``) identifies it.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ def validate_source_url(url: str) -> str:
     try:
         _url(url)
     except ValidationError as exc:
-        raise ValidationError(f"{url!r} is not a valid http(s) URL.") from exc
+        raise ValidationError("%(url)r is not a valid http(s) URL.", code="invalid_url", params={"url": url}) from exc
     return url
 
 
@@ -48,12 +48,12 @@ def resolve_targets(text: str) -> tuple[list[Target], list[str]]:
     """
     targets: list[Target] = []
     notes: list[str] = []
-    errors: list[str] = []
+    errors: list[ValidationError] = []
     for name in split_list(text):
         try:
             target = Target.objects.resolve(name)
         except ValidationError as exc:
-            errors.extend(exc.messages)
+            errors.append(exc)  # kept whole: its template and parameters stay apart
             continue
         if target.symbol.lower() != name.lower():
             notes.append(f"{name!r} means {target.symbol}.")
@@ -75,5 +75,6 @@ def resolve_asset(text: str) -> Asset:
         return designation.asset
     asset = Asset.objects.filter(code__iexact=(text or "").strip()).first()
     if asset is None:
-        raise ValidationError(f"No asset is known as {text!r}; check the code or create it below.")
+        raise ValidationError("No asset is known as %(name)r; check the code or create it below.",
+                              code="unknown_asset", params={"name": text})
     return asset

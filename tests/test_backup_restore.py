@@ -1,7 +1,9 @@
-"""backup → restore reproduces every row (counts and content hashes) on SQLite and PostgreSQL."""
+"""backup → restore reproduces every row (counts and content hashes) on SQLite and PostgreSQL, with
+every timestamp to the microsecond."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,11 @@ def test_it_round_trips_all_data_with_history(demo_data: None, tmp_path: Path, n
     asset = Asset.objects.order_by("pk").first()
     asset.description = "edited once, so history has two rows"
     asset.save()
+    # Sub-millisecond times, which Django's JSON would cut to .000 and a restore would change.
+    exact = dt.datetime(2025, 3, 14, 9, 26, 53, 589793, tzinfo=dt.UTC)
+    Asset.objects.filter(pk=asset.pk).update(updated_at=exact, created_at=exact - dt.timedelta(microseconds=1))
+    history = asset.history.order_by("-history_id").first()
+    type(history).objects.filter(pk=history.pk).update(history_date=exact + dt.timedelta(microseconds=7))
     before = digest()
     assert before["programs.HistoricalAsset"][0] > before["programs.Asset"][0] > 0
     path = tmp_path / name
@@ -31,6 +38,9 @@ def test_it_round_trips_all_data_with_history(demo_data: None, tmp_path: Path, n
     assert digest()["programs.Asset"][0] == 0
     call_command("restore", str(path), verbosity=0)
     assert digest() == before
+    restored = Asset.objects.get(pk=asset.pk)
+    assert (restored.updated_at, restored.created_at) == (exact, exact - dt.timedelta(microseconds=1))
+    assert type(history).objects.get(pk=history.pk).history_date == exact + dt.timedelta(microseconds=7)
 
 
 def test_it_refuses_a_database_with_data_unless_forced(demo_data: None, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import copy
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.http import Http404
@@ -18,10 +19,12 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.validators import BaseUniqueForValidator, UniqueTogetherValidator, UniqueValidator
 from simple_history.models import HistoricalRecords
 
-from programs.api.errors import ErrorSerializer, PreconditionFailed
+from programs.api.errors import Conflict, ErrorSerializer, PreconditionFailed
 from programs.api.pagination import CodeCursorPagination, IdCursorPagination, StandardPagination
+from programs.uniqueness import check_constraints, unique_errors
 
 
 class RolePermissions(permissions.DjangoModelPermissions):
@@ -60,7 +63,8 @@ ERROR_RESPONSES = {
     404: OpenApiResponse(ErrorSerializer, description="No such record."),
     409: OpenApiResponse(ErrorSerializer, description="Conflicts with an existing record (named in the message)."),
     412: OpenApiResponse(ErrorSerializer, description="Stale If-Match: the record changed since you read it."),
-    429: OpenApiResponse(ErrorSerializer, description="Too many requests; retry later."),
+    429: OpenApiResponse(ErrorSerializer, description="Too many requests: wait the seconds in `Retry-After` "
+                                                      "(see Rate limits in the description)."),
 }
 IF_MATCH = OpenApiParameter(
     "If-Match", str, OpenApiParameter.HEADER, required=False,
@@ -94,7 +98,23 @@ class ModelCleanMixin:
     """Run the model's ``full_clean()`` on the would-be instance, so the API shares the forms' rules.
 
     Many-to-many and non-model keys in ``attrs`` are skipped (the serializer validates them itself).
+    Every unique rule of the model is checked here (``programs.uniqueness``), derived fields filled
+    (``before_write``) and included, so a clash is a 409 naming the field and the record it clashes
+    with, never the database's IntegrityError. DRF's own unique validators are dropped: they would
+    report only the rules on fields the serializer shows, and stop before this check.
     """
+
+    derived_fields: dict[str, str] = {}  # model field -> the serializer field it is computed from
+
+    def build_standard_field(self, field_name: str, model_field: models.Field) -> tuple[Any, dict[str, Any]]:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)  # type: ignore[misc]
+        if "validators" in kwargs:
+            kwargs["validators"] = [v for v in kwargs["validators"] if not isinstance(v, UniqueValidator)]
+        return field_class, kwargs
+
+    def get_validators(self) -> list[Any]:
+        return [v for v in super().get_validators()  # type: ignore[misc]
+                if not isinstance(v, UniqueTogetherValidator | BaseUniqueForValidator)]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)  # type: ignore[misc]
@@ -106,10 +126,39 @@ class ModelCleanMixin:
                 setattr(instance, key, value)
         exclude = [name for name, f in concrete.items() if not f.editable and name not in attrs]
         try:
-            instance.full_clean(exclude=exclude)
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+        before_write = getattr(instance, "before_write", None)
+        if callable(before_write):
+            before_write()  # the derived fields (slug, normalized keys) as the save will write them
+        # A field the client sent itself (an explicit slug) is an input, not derived.
+        sent = self.initial_data if isinstance(getattr(self, "initial_data", None), dict) else {}  # type: ignore[attr-defined]
+        derived = {f: source for f, source in self.derived_fields.items() if f not in sent}
+        exclude = [f for f in exclude if f not in self.derived_fields]
+        try:
+            check_constraints(instance, exclude)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+        inputs = {self._model_field(name) for name, field in self.fields.items()  # type: ignore[attr-defined]
+                  if not field.read_only} & concrete.keys()
+        clashes = unique_errors(instance, inputs=inputs, derived=derived, exclude=exclude)
+        if clashes:
+            raise Conflict({self._input_name(key): [str(message) for error in errors for message in error]
+                            for key, errors in clashes.items()})
         return attrs
+
+    def _model_field(self, name: str) -> str:
+        return str(getattr(self.fields[name], "source", name) or name)  # type: ignore[attr-defined]
+
+    def _input_name(self, model_field: str) -> str:
+        """The serializer field written to ``model_field`` (``non_field_errors`` for the whole record)."""
+        if model_field == NON_FIELD_ERRORS:
+            return "non_field_errors"
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            if getattr(field, "source", name) == model_field and not field.read_only:
+                return str(name)
+        return model_field
 
 
 class TrackedModelViewSet(viewsets.ModelViewSet):

@@ -110,8 +110,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         fields = _flatten(detail if isinstance(detail, dict) else {"non_field_errors": detail})
         fields = {k: v for k, v in fields.items() if v}
         general = fields.pop("non_field_errors", None) or fields.pop("__all__", None)
-        message = " ".join(general) if isinstance(general, list) and general else "Invalid input."
-        if isinstance(codes, dict) and "conflict" in str(codes):
+        conflict = isinstance(codes, dict) and "conflict" in str(codes)
+        # A conflict's message names the records it clashes with (scripts often log only the message).
+        fallback = " ".join(m for ms in fields.values() for m in ms) if conflict else "Invalid input."
+        message = " ".join(general) if isinstance(general, list) and general else fallback
+        if conflict:
             body["code"] = "conflict"
         body["message"] = message
         body["fields"] = fields

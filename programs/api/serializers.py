@@ -45,6 +45,7 @@ VERSION_HELP = "Optimistic-locking version; goes up by one on every save (also i
 
 
 class CompanySerializer(ModelCleanMixin, serializers.ModelSerializer):
+    derived_fields = {"slug": "name"}  # when omitted
     slug = serializers.SlugField(required=False, help_text="URL slug; derived from the name when omitted.")
     aliases = serializers.SerializerMethodField(help_text="Other names of the company.")
     country = serializers.CharField(
@@ -74,6 +75,7 @@ class CompanySerializer(ModelCleanMixin, serializers.ModelSerializer):
 
 
 class TargetSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    derived_fields = {"slug": "symbol", "normalized": "symbol"}
     slug = serializers.SlugField(required=False, help_text="URL slug; derived from the symbol when omitted.")
     parent = TargetKeyField(required=False, allow_null=True, help_text="For an isoform: the parent gene's symbol.")
     aliases = serializers.SerializerMethodField(help_text="Names people search the target by (HER3 for ERBB3).")
@@ -154,6 +156,7 @@ class AssetSerializer(FastRepresentationMixin, ModelCleanMixin, serializers.Mode
     ``designations`` as extra names (the code is always one); the derived facts are read-only."""
 
     slug = serializers.SlugField(required=False, help_text="URL slug; derived from the code when omitted.")
+    derived_fields = {"slug": "code"}  # when omitted
     originator = CompanyKeyField(help_text="Originating company: id or name.")
     designations = serializers.SerializerMethodField(help_text="Every name of the asset, code first.")
     targets = serializers.SerializerMethodField(help_text="Targets by arm position.")
@@ -247,18 +250,21 @@ class AssetSerializer(FastRepresentationMixin, ModelCleanMixin, serializers.Mode
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "code" in attrs and not attrs.get("slug") and self.instance is None:
             attrs["slug"] = slugify_code(attrs["code"])
-        names = [attrs.get("code") or (self.instance.code if self.instance else "")] + attrs.get("_designations", [])
+        # The model's rules and unique keys first (code, slug: a 409 beside the field), then the names.
+        attrs = super().validate(attrs)
+        named = [("code", attrs.get("code") or (self.instance.code if self.instance else ""))]
+        named += [("designation_names", name) for name in attrs.get("_designations", [])]
         own = self.instance.pk if self.instance else None
-        for name in names:
+        for field, name in named:
             key = normalize_name(name)
             if not key:
-                raise serializers.ValidationError({"designation_names": f"{name!r} is not a usable name."})
+                raise serializers.ValidationError({field: f"{name!r} is not a usable name."})
             clash = (
                 AssetDesignation.objects.filter(normalized=key).exclude(asset_id=own).select_related("asset").first()
             )
             if clash is not None:
-                raise Conflict(f"{name!r} already names asset {clash.asset.code} (id {clash.asset_id}).")
-        return super().validate(attrs)
+                raise Conflict({field: [f"{name!r} already names asset {clash.asset.code} (id {clash.asset_id})."]})
+        return attrs
 
     def _save_relations(self, asset: Asset, extra: dict[str, Any]) -> None:
         if "_targets" in extra:

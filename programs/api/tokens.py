@@ -25,7 +25,7 @@ class TokenSerializer(serializers.ModelSerializer):
         fields = ["token_key", "created", "expiry", "expiry_days"]
         read_only_fields = ["token_key", "created", "expiry"]
         extra_kwargs = {
-            "token_key": {"help_text": "First 8 characters of the token: its public identifier."},
+            "token_key": {"help_text": "First 15 characters of the token: its public identifier."},
             "expiry": {"help_text": "When the token stops working; null = never."},
         }
 

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
-from programs.forms.base import PreciseDateField, VersionedModelForm
+from programs.forms.base import CheckedInlineFormSet, CheckedModelForm, PreciseDateField, VersionedModelForm
 from programs.models import (
     Asset,
     AssetDesignation,
@@ -25,8 +25,12 @@ from programs.models import (
 from programs.text import normalize_name, slugify_code
 from programs.validators import resolve_targets, split_list, validate_source_url
 
+MAX_ARMS = 4  # AssetTarget positions 1-4 (its check constraint)
+
 
 class CompanyForm(VersionedModelForm):
+    derived_fields = {"slug": "name"}  # a new company's URL slug comes from its name
+
     class Meta:
         model = Company
         fields = ["name", "kind", "country", "website"]
@@ -52,6 +56,7 @@ class AssetForm(VersionedModelForm):
 
     targets_text = forms.CharField(label="Targets", required=False, help_text="Symbols or aliases, e.g. EGFR; HER3")
     payloads_text = forms.CharField(label="Payloads", required=False, help_text="Known payload names, e.g. Ed-04")
+    derived_fields = {"slug": "code"}  # a new asset's URL slug comes from its code
 
     class Meta:
         model = Asset
@@ -71,34 +76,53 @@ class AssetForm(VersionedModelForm):
 
     def clean_targets_text(self) -> list[Any]:
         targets, self.target_notes = resolve_targets(self.cleaned_data.get("targets_text", ""))
+        if len(targets) > MAX_ARMS:
+            raise ValidationError("An asset has at most %(max)d target arms; %(count)d were given.",
+                                  code="too_many_targets", params={"max": MAX_ARMS, "count": len(targets)})
         return targets
 
     def clean_payloads_text(self) -> list[Payload]:
-        found, missing = [], []
+        found: list[Payload] = []
+        missing: list[str] = []
         for name in split_list(self.cleaned_data.get("payloads_text", "")):
             payload = Payload.objects.filter(name__iexact=name).first()
-            (found if payload else missing).append(payload or name)
+            if payload is None:
+                missing.append(name)
+            elif payload not in found:  # "Ed-04; ed-04" names one payload once
+                found.append(payload)
         if missing:
-            raise ValidationError(f"Unknown payload(s): {', '.join(map(str, missing))}.")
+            raise ValidationError("Unknown payload(s): %(names)s.", code="unknown_payload",
+                                  params={"names": ", ".join(missing)})
         return found
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         code = data.get("code")
+        if code and not self.instance.slug:
+            self.instance.slug = slugify_code(code)
+        return data
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        # After the model's rules (not in clean()): an error added there would drop the code from the
+        # instance, and the rules on the code and its slug would go unchecked.
+        code = self.cleaned_data.get("code")
         if code:
-            if not self.instance.slug:
-                self.instance.slug = slugify_code(code)
             clash = AssetDesignation.objects.filter(normalized=normalize_name(code)).exclude(
                 asset_id=self.instance.pk).select_related("asset").first()
             if clash is not None:
-                self.add_error("code", f"{code!r} already names {clash.asset.code}.")
-        return data
+                self.add_error("code", ValidationError("%(name)r already names %(asset)s.", code="unique",
+                                                       params={"name": code, "asset": clash.asset.code}))
 
     def save(self, commit: bool = True) -> Asset:
         asset: Asset = super().save(commit=commit)
         if commit:
             self.save_structure(asset)
         return asset
+
+    def save_after_formsets(self, asset: Asset) -> None:
+        """The editor views save the designation rows first (``FormsetMixin.save_all``), then this."""
+        self.save_structure(asset)
 
     def save_structure(self, asset: Asset) -> None:
         """Replace targets and payloads with the typed ones; keep the code as a designation."""
@@ -116,10 +140,24 @@ class AssetForm(VersionedModelForm):
             AssetDesignation.objects.create(asset=asset, name=asset.code, kind="code")
 
 
+class NamedRowForm(CheckedModelForm):
+    """A designation or alias row: its ``normalized`` key (unique across all rows) comes from the name."""
+
+    derived_fields = {"normalized": "name"}
+
+
+class RowForm(CheckedModelForm):
+    """A deal party or terms row, checked against saved rows and the other rows of its formset."""
+
+
 DesignationFormSet = inlineformset_factory(
-    Asset, AssetDesignation, fields=["name", "kind"], extra=2, can_delete=True
+    Asset, AssetDesignation, form=NamedRowForm, formset=CheckedInlineFormSet, fields=["name", "kind"], extra=2,
+    can_delete=True,
 )
-CompanyAliasFormSet = inlineformset_factory(Company, CompanyAlias, fields=["name"], extra=1, can_delete=True)
+CompanyAliasFormSet = inlineformset_factory(
+    Company, CompanyAlias, form=NamedRowForm, formset=CheckedInlineFormSet, fields=["name"], extra=1,
+    can_delete=True,
+)
 
 
 class DealForm(VersionedModelForm):
@@ -144,8 +182,11 @@ class DealForm(VersionedModelForm):
         return when
 
 
-DealPartyFormSet = inlineformset_factory(Deal, DealParty, fields=["company", "role"], extra=2, can_delete=True)
+DealPartyFormSet = inlineformset_factory(
+    Deal, DealParty, form=RowForm, formset=CheckedInlineFormSet, fields=["company", "role"], extra=2, can_delete=True,
+)
 DealTermsFormSet = inlineformset_factory(
-    Deal, DealTerms, fields=["currency", "upfront", "milestones", "total_value", "equity", "royalty_terms", "source",
-                             "stands", "note"], extra=1, can_delete=True,
+    Deal, DealTerms, form=RowForm, formset=CheckedInlineFormSet,
+    fields=["currency", "upfront", "milestones", "total_value", "equity", "royalty_terms", "source", "stands", "note"],
+    extra=1, can_delete=True,
 )

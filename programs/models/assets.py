@@ -192,16 +192,20 @@ class AssetDesignation(TrackedModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def before_write(self) -> None:
+        # Here, not in save(): forms and serializers call it to check the unique key before saving.
+        super().before_write()
         self.normalized = normalize_name(self.name)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def clean(self) -> None:
         super().clean()
         key = normalize_name(self.name)
         clash = AssetDesignation.objects.filter(normalized=key).exclude(pk=self.pk).select_related("asset").first()
         if clash is not None:
-            raise ValidationError({"name": f"{self.name!r} already names {clash.asset.code}."})
+            raise ValidationError({"name": ValidationError(
+                "%(name)r already names %(asset)s.", code="unique",
+                params={"name": self.name, "asset": clash.asset.code},
+            )})
 
 
 class AssetTarget(TrackedModel):

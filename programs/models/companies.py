@@ -47,9 +47,10 @@ class CompanyAlias(TrackedModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def before_write(self) -> None:
+        # Here, not in save(): forms and serializers call it to check the unique key before saving.
+        super().before_write()
         self.normalized = normalize_name(self.name)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class Platform(TrackedModel):

@@ -28,8 +28,14 @@ class TargetQuerySet(models.QuerySet["Target"]):
             .distinct()
             .values_list("symbol", flat=True)[:5]
         )
-        hint = f" Did you mean: {', '.join(near)}?" if near else ""
-        raise ValidationError(f"Unknown target {text!r}: use an HGNC symbol or a known alias.{hint}")
+        # The typed name and the suggestions are parameters, never part of the message template.
+        if near:
+            raise ValidationError(
+                "Unknown target %(name)r: use an HGNC symbol or a known alias. Did you mean: %(near)s?",
+                code="unknown_target", params={"name": text, "near": ", ".join(near)},
+            )
+        raise ValidationError("Unknown target %(name)r: use an HGNC symbol or a known alias.",
+                              code="unknown_target", params={"name": text})
 
 
 class Target(TrackedModel):
@@ -52,9 +58,10 @@ class Target(TrackedModel):
     def __str__(self) -> str:
         return self.symbol
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def before_write(self) -> None:
+        # Here, not in save(): forms and serializers call it to check the unique key before saving.
+        super().before_write()
         self.normalized = normalize_name(self.symbol)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def get_absolute_url(self) -> str:
         return reverse("programs:target_detail", args=[self.slug])
@@ -80,9 +87,10 @@ class TargetAlias(TrackedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.target.symbol})"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def before_write(self) -> None:
+        # Here, not in save(): forms and serializers call it to check the unique key before saving.
+        super().before_write()
         self.normalized = normalize_name(self.name)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 # ``TargetPair.label``/``key`` from the two symbols, for pages that read them without the models.

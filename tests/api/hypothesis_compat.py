@@ -1,7 +1,14 @@
-"""Compatibility shim: hypothesis-jsonschema 0.23 calls ``cu.many(...).more()``, an API that
-hypothesis 6.170 replaced by an iterator. Without the shim, generating any JSON object fails with
-``AttributeError: 'many' object has no attribute 'more'``. The shim gives hypothesis-jsonschema
-(only) the old interface; remove it once the lock file pins a matching pair.
+"""Compatibility shims between hypothesis 6.170 and the schemathesis 3 / hypothesis-jsonschema 0.23 pair.
+
+- hypothesis-jsonschema calls ``cu.many(...).more()``, an API that hypothesis replaced by an iterator.
+  Without the shim, generating any JSON object fails with ``AttributeError: 'many' object has no
+  attribute 'more'``. ``install()`` gives hypothesis-jsonschema (only) the old interface.
+- schemathesis' state machines file each step's result under the links it can follow by overriding
+  ``_add_result_to_targets``; hypothesis now calls ``_add_results_to_targets`` (plural) instead, so
+  every result landed in the "catch_all" bundle, no link was ever followed, and the run stopped dead.
+  ``LinkedResults`` restores the filing.
+
+Remove them once the lock file pins a matching set.
 """
 
 from __future__ import annotations
@@ -51,3 +58,13 @@ def install() -> None:
     if hasattr(cu.many, "more"):
         return
     from_schema.cu = types.SimpleNamespace(**{**vars(cu), "many": LegacyMany})  # type: ignore[attr-defined]
+
+
+class LinkedResults:
+    """Mix into a schemathesis state machine (before it): results go to the bundles of their links."""
+
+    def _add_results_to_targets(self, targets: tuple[str, ...], results: list[Any]) -> None:
+        for result in results:
+            target = self._get_target_for_result(result)  # type: ignore[attr-defined]
+            if target is not None:
+                super()._add_results_to_targets((target,), [result])  # type: ignore[misc]

@@ -1,7 +1,9 @@
-"""`check --deploy` passes with the production environment documented in docs/deploy.md."""
+"""`check --deploy` passes with the production environment documented in docs/deploy.md, and the
+production start (check --deploy, gunicorn) refuses to run without collected static files."""
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import subprocess
@@ -11,28 +13,59 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _production_env() -> dict[str, str]:
+def _collected(static_root: Path) -> Path:
+    """A STATIC_ROOT as ``collectstatic`` leaves it, as far as the check reads it: the manifest.
+
+    (The real command takes about 40 s here; the Dockerfile and the documented start run it.)
+    """
+    static_root.mkdir(parents=True, exist_ok=True)
+    (static_root / "staticfiles.json").write_text(json.dumps({"paths": {}, "version": "1.1", "hash": "0"}))
+    return static_root
+
+
+def _production_env(static_root: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
     env.update(
         SECRET_KEY=secrets.token_urlsafe(50), DEBUG="0", ALLOWED_HOSTS="adctrack.example.org",
         CSRF_TRUSTED_ORIGINS="https://adctrack.example.org", SECURE_SSL_REDIRECT="1",
-        DJANGO_SETTINGS_MODULE="adctrack.settings",
+        DJANGO_SETTINGS_MODULE="adctrack.settings", STATIC_ROOT=str(static_root), WEB_CONCURRENCY="1",
     )
     env.pop("SECURE_HSTS_SECONDS", None)
     return env
 
 
-def test_it_passes_the_deploy_check_at_warning_level() -> None:
-    result = subprocess.run(
+def _deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=_production_env(), capture_output=True, text=True, timeout=300,
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
     )
+
+
+def test_it_passes_the_deploy_check_at_warning_level(tmp_path: Path) -> None:
+    result = _deploy_check(_production_env(_collected(tmp_path / "static")))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-def test_it_fails_the_deploy_check_when_hsts_is_switched_off() -> None:
-    env = _production_env() | {"SECURE_HSTS_SECONDS": "0"}
+def test_it_fails_the_deploy_check_without_collected_static_files(tmp_path: Path) -> None:
+    result = _deploy_check(_production_env(tmp_path / "never-collected"))
+    assert result.returncode != 0
+    assert "adctrack.E002" in result.stdout + result.stderr and "collectstatic" in result.stdout + result.stderr
+
+
+def test_gunicorn_refuses_to_start_without_collected_static_files(tmp_path: Path) -> None:
+    start = "import runpy; runpy.run_path('gunicorn.conf.py')['on_starting'](None)"  # gunicorn's start hook
+    refused = subprocess.run([sys.executable, "-c", start], cwd=ROOT, env=_production_env(tmp_path / "none"),
+                             capture_output=True, text=True, timeout=300)
+    assert refused.returncode != 0 and "collectstatic" in refused.stderr
+    started = subprocess.run([sys.executable, "-c", start], cwd=ROOT,
+                             env=_production_env(_collected(tmp_path / "static")), capture_output=True, text=True,
+                             timeout=300)
+    assert started.returncode == 0, started.stderr
+
+
+def test_it_fails_the_deploy_check_when_hsts_is_switched_off(tmp_path: Path) -> None:
+    env = _production_env(_collected(tmp_path / "static")) | {"SECURE_HSTS_SECONDS": "0"}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,

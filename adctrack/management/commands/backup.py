@@ -1,4 +1,7 @@
-"""python manage.py backup FILE: all data with its history, as JSON (gzip if FILE ends in .gz)."""
+"""python manage.py backup FILE: all data with its history, as JSON (gzip if FILE ends in .gz).
+
+Written in the ``exact_json`` format (timestamps to the microsecond); ``restore`` loads it as JSON.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from adctrack.backup import EXCLUDED, dump_labels
+from adctrack.backup import BACKUP_FORMAT, EXCLUDED, dump_labels
 
 
 class Command(BaseCommand):
@@ -21,6 +24,6 @@ class Command(BaseCommand):
         # when writes are quiet (e.g. nightly) or from a database snapshot for a strictly consistent copy.
         call_command(
             "dumpdata", *dump_labels(), exclude=list(EXCLUDED), output=file, natural_foreign=True, indent=None,
-            verbosity=0, stdout=self.stdout,
+            format=BACKUP_FORMAT, verbosity=0, stdout=self.stdout,
         )
         self.stdout.write(self.style.SUCCESS(f"Backup written to {file}"))

@@ -2,18 +2,21 @@
 
 ``filtered`` rebuilds exactly the list's queryset from its query string (same FilterSet, same sort,
 ``pk`` as the last tie-breaker); ``respond`` returns a streamed CSV, an XLSX file, or, for an XLSX
-over ``ADCTRACK_XLSX_SYNC_MAX_ROWS`` rows, a redirect to the status page of a background export.
-Every export writes an ``ExportLog``.
+over ``ADCTRACK_XLSX_SYNC_MAX_ROWS`` rows, a redirect to the status page of a background export
+(which says so when the task queue is unreachable: never an error page). Every export writes an
+``ExportLog``.
 """
 
 from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import (
     FileResponse,
@@ -114,11 +117,23 @@ def respond(request: HttpRequest, table: str, fmt: str, via: str = "page",
         return _csv_response(log, qs)
     limit = int(getattr(settings, "ADCTRACK_XLSX_SYNC_MAX_ROWS", 20000))
     if qs.count() > limit:
-        from programs.tasks import build_export
-
-        build_export.delay_on_commit(log.pk)
+        transaction.on_commit(partial(_queue_build, log.pk))
         return HttpResponseRedirect(status_url(log) if status_url else log.get_absolute_url())
     return _xlsx_response(log, qs)
+
+
+QUEUE_DOWN = ("The background export could not be queued: the task queue (Redis) is unreachable right now. "
+              "Ask again in a few minutes, or narrow the filters to download the file at once.")
+
+
+def _queue_build(log_id: int) -> None:
+    """Queue the background XLSX build; when the broker is away, the status page says so (no error page)."""
+    from programs.services import send
+    from programs.tasks import build_export
+
+    if not send(build_export, log_id):
+        ExportLog.objects.filter(pk=log_id, state=ExportLog.State.PENDING).update(
+            state=ExportLog.State.FAILED, error=QUEUE_DOWN, finished_at=timezone.now())
 
 
 def _csv_response(log: ExportLog, qs: QuerySet[Any]) -> StreamingHttpResponse:

@@ -81,10 +81,20 @@ class FormsetMixin:
         return {name: cls(data, instance=instance, prefix=name) for name, cls in self.formset_classes.items()}
 
     def save_all(self, form: Any, formsets: dict[str, Any]) -> Any:
-        obj = form.save()
+        """The record, its many-to-many fields, the formset rows, then what the form derives from them.
+
+        ``save_after_formsets`` (the asset's code designation) runs last: a designation row typed with
+        the code's own name is then that designation, not a second one with the same key.
+        """
+        obj = form.save(commit=False)
+        obj.save()
+        form.save_m2m()
         for formset in formsets.values():
             formset.instance = obj
             formset.save()
+        after = getattr(form, "save_after_formsets", None)
+        if after is not None:
+            after(obj)
         return obj
 
     def formsets_invalid(self, form: Any, formsets: dict[str, Any]) -> HttpResponse:
@@ -121,7 +131,7 @@ class RecordUpdateView(EditMixin, FormsetMixin, UpdateView):  # type: ignore[typ
         formsets = self.get_formsets()
         if not all(fs.is_valid() for fs in formsets.values()):
             return self.formsets_invalid(form, formsets)
-        read_version = form.cleaned_data.get("version") or form.instance.version
+        read_version = form.cleaned_data["version"]  # required by VersionedModelForm on an edit
         try:
             with transaction.atomic():
                 self.object = save_if_unchanged(form.instance, read_version, lambda: self.save_all(form, formsets))
