@@ -2,10 +2,15 @@
 
 Model ``clean()`` methods hold the rules about a whole record (an occurred event in the future, IND
 order, duplicates, n > N). This module holds the parsing of what people type: dates at a precision,
-target names, source URLs; each raises ``ValidationError`` with a message fit to show beside a field.
+a DAR or DAR range, target names, source URLs; each raises ``ValidationError`` with a message fit to
+show beside a field (the typed value passed as a parameter, never pasted into the template).
 """
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -14,6 +19,44 @@ from programs.dates import PreciseDate
 from programs.models import Asset, AssetDesignation, Target
 
 _url = URLValidator(schemes=["http", "https"])
+DAR_LIMIT = Decimal("20")  # the model's ``DAR_MAX``; a DAR above it is a typo (a percentage, a mass)
+_NUMBER = r"(\d{1,3}(?:\.\d{1,2})?)"
+_DAR = re.compile(rf"^(~|≈|approx\.?|about)?\s*(?:dar\s*)?{_NUMBER}(?:\s*(?:-|–|—|to)\s*{_NUMBER})?$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Dar:
+    """A DAR as reported: ``low`` alone for one value, ``low``-``high`` for a range; ``approximate`` for "~4"."""
+
+    low: Decimal | None
+    high: Decimal | None = None
+    approximate: bool = False
+
+
+def parse_dar(text: str) -> Dar:
+    """"4", "3.5-4", "3.5 to 4", "~4" (approximate: a reported average) -> Dar; "" -> no DAR.
+
+    A ValidationError for anything else, for a range that goes down ("5-3") and for a value not above
+    0 or above 20.
+    """
+    cleaned = " ".join((text or "").split())
+    if not cleaned:
+        return Dar(None)
+    match = _DAR.match(cleaned)
+    if match is None:
+        raise ValidationError("%(value)r is not a DAR: write a value (4), a range (3.5-4) or ~4.",
+                              code="invalid", params={"value": cleaned})
+    approx, low_text, high_text = match.groups()
+    low = Decimal(low_text)
+    high = Decimal(high_text) if high_text else None
+    for value in (low, high):
+        if value is not None and not (0 < value <= DAR_LIMIT):
+            raise ValidationError("A DAR is above 0 and at most 20; %(value)s is not.", code="range",
+                                  params={"value": f"{value.normalize():f}"})
+    if high is not None and high < low:
+        raise ValidationError("A DAR range goes from the lower bound up: %(value)r ends below its start.",
+                              code="order", params={"value": cleaned})
+    return Dar(low, None if high == low else high, bool(approx))
 
 
 def parse_precise_date(text: str) -> PreciseDate:

@@ -198,8 +198,21 @@ SYNONYMS: dict[type[models.TextChoices], dict[str, str]] = {
         "ggfg": "cleavable_peptide", "enzyme-cleavable": "cleavable_peptide", "protease-cleavable":
         "cleavable_peptide", "hydrazone": "hydrolysable", "acid-labile": "hydrolysable", "cl2a": "hydrolysable",
         "hydrolyzable": "hydrolysable", "ss": "disulfide", "thioether": "non_cleavable", "smcc": "non_cleavable",
-        "noncleavable": "non_cleavable", "cleavable": "cleavable_other",
+        "noncleavable": "non_cleavable", "non cleavable": "non_cleavable", "cleavable": "cleavable_other",
+        "peptide cleavable": "cleavable_peptide", "cleavable (peptide)": "cleavable_peptide", "val cit":
+        "cleavable_peptide", "valine-citrulline": "cleavable_peptide", "val-ala": "cleavable_peptide",
+        "vc-pab": "cleavable_peptide", "mc-vc-pab": "cleavable_peptide", "acid labile": "hydrolysable",
+        "hydrolysable": "hydrolysable", "hydrolyzable (acid-labile)": "hydrolysable", "disulphide": "disulfide",
+        "glucuronide": "glucuronide", "beta-glucuronide": "glucuronide", "b-glucuronide": "glucuronide",
+        "other cleavable": "cleavable_other", "not cleavable": "non_cleavable",
     },
+    FcEngineering: {
+        "silenced": "silenced", "fc-silenced": "silenced", "lala": "silenced", "lala-pg": "silenced",
+        "effector-null": "silenced", "enhanced": "enhanced", "fc-enhanced": "enhanced", "afucosylated": "enhanced",
+        "none": "none", "no": "none", "wild type": "none", "wild-type": "none", "not disclosed": "unknown",
+    },
+    DarKind: {"avg": "average", "mean": "average", "reported": "average", "approximate": "average",
+              "target": "nominal", "designed": "nominal"},
     ConjugationMethod: {
         "lysine": "stochastic_lysine", "cysteine": "stochastic_cysteine",
         "interchain cysteine": "stochastic_cysteine", "engineered cysteine": "site_cysteine",

@@ -188,6 +188,10 @@ class AssetSerializer(FastRepresentationMixin, ModelCleanMixin, serializers.Mode
         child=serializers.CharField(max_length=200), source="_designations", write_only=True, required=False,
         max_length=50, help_text="Extra names (aliases) besides the code.",
     )
+    brand_names = serializers.ListField(
+        child=serializers.CharField(max_length=200), source="_brands", write_only=True, required=False,
+        max_length=20, help_text="Brand names (designations of kind brand, e.g. [\"Enhertu\"]).",
+    )
     indication_keys = serializers.ListField(
         child=IndicationKeyField(), source="_indications", write_only=True, required=False, max_length=50,
         help_text="Indications as ids or names.",
@@ -201,7 +205,7 @@ class AssetSerializer(FastRepresentationMixin, ModelCleanMixin, serializers.Mode
             "dar_max", "linker_type", "linker_cleavable", "linker_chemistry", "linker_payload", "designations",
             "targets", "payloads", "indications",
             *DERIVED_FIELDS, "regulatory_status", "latest_milestones", "version", "created_at", "updated_at",
-            "target_keys", "payload_keys", "designation_names", "indication_keys",
+            "target_keys", "payload_keys", "designation_names", "brand_names", "indication_keys",
         ]
         read_only_fields = [
             "highest_phase", "current_phase", "marketed", "latest_event_date", "first_dosed_on", "ind_to_dosing_days",
@@ -254,6 +258,8 @@ class AssetSerializer(FastRepresentationMixin, ModelCleanMixin, serializers.Mode
         attrs = super().validate(attrs)
         named = [("code", attrs.get("code") or (self.instance.code if self.instance else ""))]
         named += [("designation_names", name) for name in attrs.get("_designations", [])]
+        named += [("brand_names", name) for name in attrs.get("_brands", [])]
+        named += [("inn", attrs["inn"])] if attrs.get("inn") else []
         own = self.instance.pk if self.instance else None
         for field, name in named:
             key = normalize_name(name)
@@ -278,17 +284,24 @@ class AssetSerializer(FastRepresentationMixin, ModelCleanMixin, serializers.Mode
         if "_indications" in extra:
             asset.indications.set(extra["_indications"])
         wanted = {normalize_name(asset.code): (asset.code, DesignationKind.CODE)}
+        if asset.inn:  # the INN is a designation of its own kind (searchable without an alias repeating it)
+            wanted.setdefault(normalize_name(asset.inn), (asset.inn, DesignationKind.INN))
+        for name in extra.get("_brands", []):
+            wanted.setdefault(normalize_name(name), (name, DesignationKind.BRAND))
         for name in extra.get("_designations", []):
             wanted.setdefault(normalize_name(name), (name, DesignationKind.ALIAS))
         have = {d.normalized: d for d in asset.designations.all()}
         for key, (name, kind) in wanted.items():
             if key not in have:
                 AssetDesignation.objects.create(asset=asset, name=name, kind=kind)
+            elif kind == DesignationKind.BRAND and have[key].kind == DesignationKind.ALIAS:
+                have[key].kind = kind
+                have[key].save()
         forget(asset)
 
     @staticmethod
     def _split(validated: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-        keys = ("_targets", "_payloads", "_designations", "_indications")
+        keys = ("_targets", "_payloads", "_designations", "_brands", "_indications")
         return {k: v for k, v in validated.items() if k not in keys}, {k: validated[k] for k in keys if k in validated}
 
     def create(self, validated_data: dict[str, Any]) -> Asset:

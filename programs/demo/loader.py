@@ -3,6 +3,11 @@
 Every record is looked up by its natural key. Missing: created. Present with the same values:
 left alone (so a second run changes nothing). Present with different values: ``DemoConflict``
 naming the record and field, and the whole transaction rolls back.
+
+A database loaded by an earlier, wrong version of the set is corrected first: ``data.CORRECTIONS``
+replace a value only in a record nobody edited since the demo wrote it (``version`` 1) that still
+holds exactly the old value, and ``data.RETIRED`` rows are deleted. An editor's change is never
+overwritten here: it stays, and the comparison then reports it as a conflict.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.db import models, transaction
 
 from milestones.models import EfficacyReadout, Milestone, SafetyEvent, SafetyMeasure
@@ -49,15 +55,19 @@ def _same(have: Any, wanted: Any) -> bool:
 class _Loader:
     def __init__(self) -> None:
         self.created = 0
+        self.corrected = 0
         self.sources: dict[str, Source] = {}
         self.companies: dict[str, Company] = {}
         self.assets: dict[str, Asset] = {}
 
-    def ensure(self, model: type[models.Model], key: dict[str, Any], values: dict[str, Any] | None = None) -> Any:
+    def ensure(self, model: type[models.Model], key: dict[str, Any], values: dict[str, Any] | None = None,
+               initial: dict[str, Any] | None = None) -> Any:
+        """The record with ``key``: created with ``values`` and ``initial`` when missing, else compared
+        with ``values`` (``initial`` is only a starting value an editor may change, e.g. ``verified``)."""
         values = values or {}
         obj = model._default_manager.filter(**key).first()
         if obj is None:
-            obj = model._default_manager.create(**key, **values)
+            obj = model._default_manager.create(**key, **values, **(initial or {}))
             self.created += 1
             return obj
         for field, wanted in values.items():
@@ -75,12 +85,33 @@ class _Loader:
     def indication(self, name: str | None) -> Indication | None:
         return self.ensure(Indication, {"name": name}) if name else None
 
+    def correct(self) -> int:
+        """Apply ``data.CORRECTIONS`` and delete ``data.RETIRED`` rows; how many records changed."""
+        # Per record, every correction is judged against the record as found (untouched: version 1),
+        # then it is saved once: a record with two stale fields gets both corrected.
+        fixes: dict[tuple[str, int], tuple[models.Model, dict[str, Any]]] = {}
+        for label, lookup, field, old, new in data.CORRECTIONS:
+            obj = apps.get_model(label)._default_manager.filter(**lookup).first()
+            if obj is None or getattr(obj, "version", 1) != 1 or not _same(getattr(obj, field), old):
+                continue
+            fixes.setdefault((label, obj.pk), (obj, {}))[1][field] = new
+        for obj, values in fixes.values():
+            for field, new in values.items():
+                setattr(obj, field, new)
+            obj.save()
+        deleted = 0
+        for label, lookup in data.RETIRED:
+            deleted += apps.get_model(label)._default_manager.filter(**lookup).delete()[0]
+        return len(fixes) + deleted
+
     def run(self) -> int:
+        self.corrected = self.correct()
         for slug, s in data.SOURCES.items():
             self.sources[slug] = self.ensure(
                 Source, {"url": s["url"]},
                 {"title": s["title"], "publisher": s["publisher"], "published_on": s.get("published_on"),
                  "notes": s.get("notes", "")},
+                initial={"verified": s.get("verified", True)},
             )
         for c in data.COMPANIES:
             company = self.ensure(
@@ -149,11 +180,13 @@ class _Loader:
              "conjugation_platform": platform(a.get("conjugation_platform")),
              "masked": a.get("masked", False), "masking_platform": platform(a.get("masking_platform")),
              "dar": Decimal(a["dar"]) if a.get("dar") else None, "dar_kind": a.get("dar_kind", "nominal"),
+             "linker_type": a.get("linker_type", "unknown"), "linker_payload": a.get("linker_payload", ""),
              "linker_cleavable": a.get("linker_cleavable"), "linker_chemistry": a.get("linker_chemistry", ""),
              "description": a.get("description", "")},
         )
         self.assets[a["code"]] = asset
         names = [(a["code"], "code")] + ([(a["inn"], "inn")] if a.get("inn") else [])
+        names += [(brand, "brand") for brand in a.get("brands", [])]
         names += [(alias, "alias") for alias in a.get("aliases", [])]
         for name, kind in names:
             self.ensure(AssetDesignation, {"name": name}, {"asset": asset, "kind": kind})

@@ -23,7 +23,8 @@ from programs.models import (
     Source,
 )
 from programs.text import normalize_name, slugify_code
-from programs.validators import resolve_targets, split_list, validate_source_url
+from programs.validators import parse_dar, resolve_targets, split_list, validate_source_url
+from programs.vocab import DarKind, DesignationKind, LinkerType
 
 MAX_ARMS = 4  # AssetTarget positions 1-4 (its check constraint)
 
@@ -52,27 +53,45 @@ class SourceForm(VersionedModelForm):
 
 
 class AssetForm(VersionedModelForm):
-    """An asset with its targets and payloads typed as ";"-separated names ("EGFR; HER3")."""
+    """An asset with its targets and payloads typed as ";"-separated names ("EGFR; HER3").
+
+    DAR is one box for a value or a range ("4", "3.5-4", "~4" for a reported average), parsed like
+    the CSV import's (``parse_dar``) into ``dar`` and ``dar_max``; the INN is kept as a designation.
+    """
 
     targets_text = forms.CharField(label="Targets", required=False, help_text="Symbols or aliases, e.g. EGFR; HER3")
     payloads_text = forms.CharField(label="Payloads", required=False, help_text="Known payload names, e.g. Ed-04")
     derived_fields = {"slug": "code"}  # a new asset's URL slug comes from its code
+    dar = forms.CharField(label="DAR", required=False, max_length=20,
+                          help_text="A value (4), a range (3.5-4) or ~4 (a reported average); > 0 and <= 20.")
 
     class Meta:
         model = Asset
         fields = ["code", "inn", "originator", "status", "antibody_format", "fc_engineering", "masked",
                   "masking_platform", "conjugation_method", "conjugation_technology", "conjugation_platform",
-                  "dar", "dar_kind", "linker_cleavable", "linker_chemistry", "description", "indications"]
+                  "dar", "dar_kind", "linker_type", "linker_cleavable", "linker_chemistry", "linker_payload",
+                  "description", "indications"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.target_notes: list[str] = []
+        self.fields["linker_type"].required = False  # left empty: not disclosed (unknown)
         if self.instance.pk is not None:
+            self.initial["dar"] = self.instance.dar_label
             self.initial["targets_text"] = "; ".join(
                 at.target.symbol for at in self.instance.asset_targets.select_related("target"))
             self.initial["payloads_text"] = "; ".join(
                 ap.payload.name for ap in self.instance.asset_payloads.select_related("payload"))
+
+    def clean_dar(self) -> Any:
+        dar = parse_dar(self.cleaned_data.get("dar") or "")  # a ValidationError lands beside "dar"
+        self.instance.dar_max = dar.high  # not a form field: set here, before the model's clean() runs
+        self.dar_approximate = dar.approximate
+        return dar.low
+
+    def clean_linker_type(self) -> str:
+        return self.cleaned_data.get("linker_type") or LinkerType.UNKNOWN
 
     def clean_targets_text(self) -> list[Any]:
         targets, self.target_notes = resolve_targets(self.cleaned_data.get("targets_text", ""))
@@ -100,6 +119,8 @@ class AssetForm(VersionedModelForm):
         code = data.get("code")
         if code and not self.instance.slug:
             self.instance.slug = slugify_code(code)
+        if getattr(self, "dar_approximate", False):
+            data["dar_kind"] = DarKind.AVERAGE  # "~4" is a reported average, whatever the select said
         return data
 
     def _post_clean(self) -> None:
@@ -113,6 +134,13 @@ class AssetForm(VersionedModelForm):
             if clash is not None:
                 self.add_error("code", ValidationError("%(name)r already names %(asset)s.", code="unique",
                                                        params={"name": code, "asset": clash.asset.code}))
+        inn = self.cleaned_data.get("inn")
+        if inn:
+            clash = AssetDesignation.objects.filter(normalized=normalize_name(inn)).exclude(
+                asset_id=self.instance.pk).select_related("asset").first()
+            if clash is not None:
+                self.add_error("inn", ValidationError("%(name)r already names %(asset)s.", code="unique",
+                                                      params={"name": inn, "asset": clash.asset.code}))
 
     def save(self, commit: bool = True) -> Asset:
         asset: Asset = super().save(commit=commit)
@@ -138,6 +166,9 @@ class AssetForm(VersionedModelForm):
                 AssetPayload.objects.create(asset=asset, payload=payload, position=position)
         if not AssetDesignation.objects.filter(normalized=normalize_name(asset.code)).exists():
             AssetDesignation.objects.create(asset=asset, name=asset.code, kind="code")
+        # The INN is a designation of its own kind: searchable, unique, never an alias repeating it.
+        if asset.inn and not AssetDesignation.objects.filter(normalized=normalize_name(asset.inn)).exists():
+            AssetDesignation.objects.create(asset=asset, name=asset.inn, kind=DesignationKind.INN)
 
 
 class NamedRowForm(CheckedModelForm):

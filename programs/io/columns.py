@@ -10,11 +10,14 @@ from __future__ import annotations
 
 LIST_SEPARATOR = ";"
 
+# A file without one of the newer asset columns (brand, fc_engineering, dar_kind, linker_type,
+# linker_payload) still imports, and leaves that field as it was.
 ASSET_COLUMNS = (
-    "code", "inn", "aliases", "originator", "targets", "antibody_format", "conjugation_method",
-    "conjugation_technology", "dar", "linker", "linker_cleavable", "payloads", "payload_class", "masked",
-    "status", "indications", "source_url",
+    "code", "inn", "brand", "aliases", "originator", "targets", "antibody_format", "fc_engineering",
+    "conjugation_method", "conjugation_technology", "dar", "dar_kind", "linker", "linker_type", "linker_cleavable",
+    "linker_payload", "payloads", "payload_class", "masked", "status", "indications", "source_url",
 )
+ASSET_OPTIONAL_COLUMNS = frozenset({"brand", "fc_engineering", "dar_kind", "linker_type", "linker_payload"})
 MILESTONE_COLUMNS = (
     "asset", "kind", "agency", "indication", "approval_type", "date", "status", "phase", "trial_id", "outcome",
     "source_url", "source_title", "notes",

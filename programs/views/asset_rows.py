@@ -187,7 +187,9 @@ _MEASURES = Prepared(lambda asset_id: SafetyMeasure.objects.filter(asset_id=asse
 _EFFICACY = Prepared(lambda asset_id: EfficacyReadout.objects.filter(asset_id=asset_id).values_list(
     "endpoint", "endpoint_label", "value", "unit", "ci_low", "ci_high", "n", "indication__name", "line_of_therapy",
     "study", "dose_group", *_SOURCE))
-_SOURCES = Prepared(lambda asset_id: Source.objects.filter(assets=asset_id).values_list("url", "title", "publisher"))
+_SOURCES = Prepared(
+    lambda asset_id: Source.objects.filter(assets=asset_id).values_list("url", "title", "publisher", "verified")
+)
 
 
 def safety_rows(asset_id: int) -> list[SafetyRow]:
@@ -231,10 +233,11 @@ class SourceRow:
     url: str
     name: str  # ``str(source)``
     publisher: str
+    verified: bool  # False: the page says "unverified" beside the link
 
 
 def source_rows(asset_id: int) -> list[SourceRow]:
-    return [SourceRow(url, source_name(title, url), publisher) for url, title, publisher
+    return [SourceRow(url, source_name(title, url), publisher, verified) for url, title, publisher, verified
             in _SOURCES.rows(asset_id)]
 
 
@@ -301,6 +304,19 @@ def _party(company_url: tuple[str, str], p: dict[str, Any]) -> PartyRow:
     return PartyRow(p["name"], company_url[0] + p["slug"] + company_url[1], _ROLES.get(p["role"], p["role"]))
 
 
+def merge_roles(parties: list[PartyRow]) -> list[PartyRow]:
+    """One row per company, its roles joined ("licensee, co-developer"), in first-appearance order: a
+    company with two roles in one deal is one party, not two."""
+    merged: dict[str, PartyRow] = {}
+    for p in parties:
+        have = merged.get(p.url)
+        if have is None:
+            merged[p.url] = PartyRow(p.name, p.url, p.role)
+        else:
+            have.role = f"{have.role}, {p.role.lower()}"
+    return list(merged.values())
+
+
 def _terms(t: dict[str, Any]) -> TermsRow:
     return TermsRow(stands=t["stands"], currency=t["currency"], upfront=_decimal(t["upfront"]),
                     milestones=_decimal(t["milestones"]), total_value=_decimal(t["total_value"]),
@@ -347,6 +363,8 @@ def deal_rows(asset_id: int) -> list[DealRow]:
         for deal_id, *values in DealTerms.objects.filter(deal_id__in=deals).order_by(
                 "deal", *_TERMS_ORDER).values_list("deal_id", *_TERMS.values(), *_MONEY):
             deals[deal_id].terms.append(_terms(dict(zip((*_TERMS, *_MONEY), values, strict=True))))
+    for deal in deals.values():
+        deal.parties = merge_roles(deal.parties)
     return list(deals.values())
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from programs.filters import DealFilterSet
-from programs.models import Asset, Deal, DealParty, DealTerms
+from programs.models import Asset, Company, Deal, DealParty, DealTerms
 from programs.tables import DealTable
 
 PER_PAGE = 50
@@ -53,4 +53,8 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    return render(request, "programs/deal_detail.html", {"deal": deal})
+    # One row per company with all its roles: BMS licensee and co-developer of one deal is one party.
+    parties: dict[int, tuple[Company, list[str]]] = {}
+    for p in deal.deal_parties.all():
+        parties.setdefault(p.company_id, (p.company, []))[1].append(p.get_role_display())
+    return render(request, "programs/deal_detail.html", {"deal": deal, "parties": list(parties.values())})

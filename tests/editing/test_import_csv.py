@@ -86,8 +86,11 @@ def test_it_refuses_an_ind_cleared_before_it_was_submitted(js212) -> None:
 def test_it_imports_assets_and_warns_about_lookalike_companies(db) -> None:
     CompanyFactory(name="Merck")
     header = ",".join(ASSET_COLUMNS)
-    row = "NEW-9,,new nine;nn9,Merck & Co.,EGFR;HER3,bispecific,,,4.5,Val-Cit,yes,,,no,active,NSCLC,https://e.com/1"
-    report = import_csv("assets", f"{header}\n{row}")
+    values = dict.fromkeys(ASSET_COLUMNS, "")
+    values.update(code="NEW-9", aliases="new nine;nn9", originator="Merck & Co.", targets="EGFR;HER3",
+                  antibody_format="bispecific", dar="4.5", linker="Val-Cit", linker_cleavable="yes", masked="no",
+                  status="active", indications="NSCLC", source_url="https://e.com/1")
+    report = import_csv("assets", f"{header}\n{','.join(values.values())}")
     assert report.ok, report.as_text()
     asset = Asset.objects.get(code="NEW-9")
     assert [t.target.symbol for t in asset.asset_targets.all()] == ["EGFR", "ERBB3"]

@@ -29,7 +29,7 @@ from programs.dates import PreciseDate
 from programs.io.columns import ASSET_COLUMNS, DEAL_COLUMNS, LIST_SEPARATOR
 from programs.models import Asset, AssetDesignation, AssetPayload, AssetTarget, Deal, DealParty, DealTerms
 from programs.text import normalize_name
-from programs.vocab import DealRole
+from programs.vocab import DealRole, DesignationKind
 
 # Rows per chunk: each chunk costs a few related queries (plus a FETCH of the main cursor); 5,000
 # rows keep that to about 80 round trips for 100,000 deals and hold only a few MB at a time.
@@ -288,21 +288,32 @@ def _deal_other_terms(ids: list[int], sources: dict[str, str]) -> dict[int, str]
 
 # --- assets -------------------------------------------------------------------------------------
 
-_AW = {"code": 16, "inn": 26, "aliases": 20, "originator": 24, "targets": 16, "antibody_format": 18,
-       "conjugation_method": 18, "conjugation_technology": 18, "dar": 7, "linker": 18, "payloads": 16,
-       "payload_class": 14, "indications": 30, "source_url": 40}
+_AW = {"code": 16, "inn": 26, "brand": 16, "aliases": 20, "originator": 24, "targets": 16, "antibody_format": 18,
+       "fc_engineering": 12, "conjugation_method": 18, "conjugation_technology": 18, "dar": 8, "dar_kind": 9,
+       "linker": 18, "linker_type": 16, "linker_payload": 16, "payloads": 16, "payload_class": 14,
+       "indications": 30, "source_url": 40}
 ASSET_EXTRA = (
     Column("target_pair", 16, T), Column("highest_phase", 14, T), Column("current_phase", 14, T),
     Column("latest_event_date", 12, D), Column("first_dosed_on", 12, D), Column("ind_to_dosing_days", 10, N),
     Column("masking_platform", 16, T), Column("source_titles", 50, T), Column("asset_path", 20, T),
 )
-ASSET_SPEC_COLUMNS = tuple(Column(h, _AW.get(h, 12), N if h == "dar" else T) for h in ASSET_COLUMNS) + ASSET_EXTRA
+# ``dar`` is text: a range ("3.5-4") is not one number; a single value reads back the same.
+ASSET_SPEC_COLUMNS = tuple(Column(h, _AW.get(h, 12), T) for h in ASSET_COLUMNS) + ASSET_EXTRA
 _MAIN_ASSET = (
     "pk", "code", "inn", "originator__name", "antibody_format", "conjugation_method", "conjugation_technology",
     "dar", "linker_chemistry", "linker_cleavable", "masked", "status", "highest_phase", "current_phase",
     "latest_event_date", "first_dosed_on", "ind_to_dosing_days", "target_pair__low__symbol",
     "target_pair__high__symbol", "masking_platform__name", "slug",
+    "fc_engineering", "dar_max", "dar_kind", "linker_type", "linker_payload",
 )
+
+
+def _dar_text(low: Decimal | None, high: Decimal | None) -> str:
+    """"4", "3.5-4" or "" (what ``parse_dar`` reads back)."""
+    if low is None:
+        return ""
+    text = f"{low.normalize():f}"
+    return f"{text}-{high.normalize():f}" if high is not None else text
 
 
 def asset_spec() -> ExportSpec:
@@ -317,7 +328,7 @@ def asset_rows(qs: QuerySet[Asset], spec: ExportSpec, chunk_size: int | None = N
         ids = [r[0] for r in chunk]
         names = _grouped(
             AssetDesignation.objects.filter(IdIn("asset_id", ids)).order_by("asset_id", "id")
-            .values_list("asset_id", "name", "normalized")
+            .values_list("asset_id", "name", "normalized", "kind")
         )
         targets = _grouped(
             AssetTarget.objects.filter(IdIn("asset_id", ids)).order_by("asset_id", "position")
@@ -341,23 +352,26 @@ def asset_rows(qs: QuerySet[Asset], spec: ExportSpec, chunk_size: int | None = N
         for r in chunk:
             pk = r[0]
             yield _asset_row(
-                r, [(n, k) for _, n, k in names.get(pk, ())], [s for _, s in targets.get(pk, ())],
+                r, [(n, k, kind) for _, n, k, kind in names.get(pk, ())], [s for _, s in targets.get(pk, ())],
                 [(n, k) for _, n, k in payloads.get(pk, ())], [n for _, n in indications.get(pk, ())],
                 [(u, t) for _, u, t in sources.get(pk, ())],
             )
 
 
 def _asset_row(
-    r: tuple[Any, ...], names: list[tuple[str, str]], targets: list[str], payloads: list[tuple[str, str]],
+    r: tuple[Any, ...], names: list[tuple[str, str, str]], targets: list[str], payloads: list[tuple[str, str]],
     indications: list[str], sources: list[tuple[str, str]],
 ) -> list[Cell]:
     (_, code, inn, originator, fmt, conj, conj_tech, dar, linker, cleavable, masked, status, highest, current,
-     latest, first_dosed, ind_days, pair_low, pair_high, masking_platform, slug) = r
+     latest, first_dosed, ind_days, pair_low, pair_high, masking_platform, slug,
+     fc, dar_max, dar_kind, linker_type, linker_payload) = r
     own = {normalize_name(code), normalize_name(inn)} if inn else {normalize_name(code)}
-    aliases = [name for name, normalized in names if normalized not in own]
+    brands = [name for name, normalized, kind in names if kind == DesignationKind.BRAND and normalized not in own]
+    aliases = [name for name, normalized, kind in names if kind != DesignationKind.BRAND and normalized not in own]
     pair = " x ".join(sorted([pair_low, pair_high])) if pair_low and pair_high else ""
     return [
-        code, inn, _join(aliases), originator, _join(targets), fmt, conj, conj_tech, dar, linker, _bool(cleavable),
+        code, inn, _join(brands), _join(aliases), originator, _join(targets), fmt, fc, conj, conj_tech,
+        _dar_text(dar, dar_max), dar_kind, linker, linker_type, _bool(cleavable), linker_payload,
         _join(n for n, _ in payloads), _join(dict.fromkeys(k for _, k in payloads)), _bool(masked), status,
         _join(indications), _join(u for u, _ in sources),
         pair, highest, current, latest, first_dosed, ind_days, masking_platform or "",

@@ -142,6 +142,7 @@ class Importer:
         if not rows:
             self.report.file_errors.append("The file has no data rows.")
             return self.report
+        self.header = frozenset(header)  # an importer may leave a field alone when its column is absent
         try:
             with transaction.atomic():
                 self.load()
