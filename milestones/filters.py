@@ -99,11 +99,13 @@ class TrialFilterSet(django_filters.FilterSet):
     """
 
     asset = django_filters.CharFilter(method="filter_asset", label="Asset: id, slug or any designation")
-    status = django_filters.MultipleChoiceFilter(field_name="overall_status", choices=TrialStatus.choices,
-                                                 label="Overall status")
+    status = django_filters.MultipleChoiceFilter(
+        field_name="overall_status", choices=TrialStatus.choices, label="Overall status"
+    )
     phase = django_filters.MultipleChoiceFilter(choices=TrialPhase.choices, method="filter_phase", label="Phase")
-    sponsor = django_filters.CharFilter(method="filter_sponsor",
-                                        label="Sponsor or collaborator: company slug, name or alias")
+    sponsor = django_filters.CharFilter(
+        method="filter_sponsor", label="Sponsor or collaborator: company slug, name or alias"
+    )
 
     class Meta:
         model = Trial

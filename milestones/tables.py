@@ -28,16 +28,28 @@ class TrialTable(tables.Table):
 
     class Meta:
         model = Trial
-        fields = ("trial", "registry_ids", "phases", "overall_status", "lead_sponsor", "assets", "start",
-                  "primary_completion")
+        fields = (
+            "trial",
+            "registry_ids",
+            "phases",
+            "overall_status",
+            "lead_sponsor",
+            "assets",
+            "start",
+            "primary_completion",
+        )
         sequence = fields
         attrs = {"class": "data"}
         empty_text = "No trials match these filters."
 
     def render_trial(self, record: Trial) -> Any:
         title = record.title[:80] if record.acronym else ""
-        return format_html('<a href="{}">{}</a>{}', record.get_absolute_url(), str(record),
-                           format_html(' <span class="small muted">{}</span>', title) if title else "")
+        return format_html(
+            '<a href="{}">{}</a>{}',
+            record.get_absolute_url(),
+            str(record),
+            format_html(' <span class="small muted">{}</span>', title) if title else "",
+        )
 
     def render_registry_ids(self, record: Trial) -> Any:
         return format_html_join("; ", "{}", ((r.value,) for r in record.registry_ids.all()))
@@ -52,8 +64,9 @@ class TrialTable(tables.Table):
         return format_html('<a href="{}">{}</a>', company.get_absolute_url(), company.name)
 
     def render_assets(self, record: Trial) -> Any:
-        return format_html_join(", ", '<a href="{}">{}</a>',
-                                ((a.get_absolute_url(), a.code) for a in record.assets.all()))
+        return format_html_join(
+            ", ", '<a href="{}">{}</a>', ((a.get_absolute_url(), a.code) for a in record.assets.all())
+        )
 
     def render_start(self, record: Trial) -> str:
         return dated(record.start, record.start_type)

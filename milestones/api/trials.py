@@ -43,8 +43,12 @@ class TrialCompanySerializer(serializers.ModelSerializer):
 
 
 class TrialInterventionSerializer(serializers.ModelSerializer):
-    asset = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True,
-                                         help_text="Code of the tracked asset this intervention is, else null.")
+    asset = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="Code of the tracked asset this intervention is, else null.",
+    )
 
     class Meta:
         model = TrialIntervention
@@ -71,27 +75,58 @@ TYPE_HELP = "ACTUAL (happened) or ESTIMATED (anticipated); empty when no date."
 
 class TrialSerializer(serializers.ModelSerializer):
     registry_ids = TrialRegistryIdSerializer(many=True, read_only=True)
-    phases = serializers.ListField(child=serializers.ChoiceField(choices=TrialPhase.choices), read_only=True,
-                                   help_text="Registry phases (EARLY_PHASE1 ... PHASE4, NA); empty when none.")
-    countries = serializers.ListField(child=serializers.CharField(), read_only=True,
-                                      help_text="Country names as the registry lists them.")
+    phases = serializers.ListField(
+        child=serializers.ChoiceField(choices=TrialPhase.choices),
+        read_only=True,
+        help_text="Registry phases (EARLY_PHASE1 ... PHASE4, NA); empty when none.",
+    )
+    countries = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Country names as the registry lists them."
+    )
     lead_sponsor = TrialCompanySerializer(read_only=True, allow_null=True)
     collaborators = TrialCompanySerializer(many=True, read_only=True)
-    conditions = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True,
-                                              help_text="Indication names, all the registry lists.")
+    conditions = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True, help_text="Indication names, all the registry lists."
+    )
     assets = TrialAssetSerializer(many=True, read_only=True)
     arms = TrialArmSerializer(many=True, read_only=True)
-    source = serializers.SlugRelatedField(slug_field="url", read_only=True, allow_null=True,
-                                          help_text="URL of the record the trial was read from.")
+    source = serializers.SlugRelatedField(
+        slug_field="url", read_only=True, allow_null=True, help_text="URL of the record the trial was read from."
+    )
 
     class Meta:
         model = Trial
         fields = [
-            "id", "registry_ids", "acronym", "title", "phases", "study_type", "overall_status", "why_stopped",
-            "lead_sponsor", "collaborators", "conditions", "countries", "enrollment", "enrollment_type",
-            "start_date", "start_precision", "start_type", "primary_completion_date",
-            "primary_completion_precision", "primary_completion_type", "completion_date", "completion_precision",
-            "completion_type", "assets", "arms", "source", "synced_at", "version", "created_at", "updated_at",
+            "id",
+            "registry_ids",
+            "acronym",
+            "title",
+            "phases",
+            "study_type",
+            "overall_status",
+            "why_stopped",
+            "lead_sponsor",
+            "collaborators",
+            "conditions",
+            "countries",
+            "enrollment",
+            "enrollment_type",
+            "start_date",
+            "start_precision",
+            "start_type",
+            "primary_completion_date",
+            "primary_completion_precision",
+            "primary_completion_type",
+            "completion_date",
+            "completion_precision",
+            "completion_type",
+            "assets",
+            "arms",
+            "source",
+            "synced_at",
+            "version",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
         extra_kwargs: dict[str, dict[str, Any]] = {

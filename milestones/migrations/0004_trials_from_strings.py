@@ -33,8 +33,11 @@ def link(apps, schema_editor):  # type: ignore[no-untyped-def]
     Trial = apps.get_model("milestones", "Trial")
     TrialRegistryId = apps.get_model("milestones", "TrialRegistryId")
     groups: dict[tuple[tuple[str, str], ...], list[tuple[int, int]]] = {}
-    rows = Milestone.objects.filter(trial_record__isnull=True).exclude(trial_id="").values_list(
-        "pk", "asset_id", "trial_id")
+    rows = (
+        Milestone.objects.filter(trial_record__isnull=True)
+        .exclude(trial_id="")
+        .values_list("pk", "asset_id", "trial_id")
+    )
     for pk, asset_id, raw in rows.iterator():
         ids = _ids(raw)
         if ids is not None:
@@ -46,8 +49,13 @@ def link(apps, schema_editor):  # type: ignore[no-untyped-def]
             continue  # the ids already name different trials: leave the strings as they are
         trial = Trial.objects.filter(pk=owners.pop()).first() if owners else Trial.objects.create(phases=[])
         have = set(TrialRegistryId.objects.filter(trial=trial).values_list("value", flat=True))
-        TrialRegistryId.objects.bulk_create([TrialRegistryId(trial=trial, registry=registry, value=value)
-                                             for registry, value in ids if value not in have])
+        TrialRegistryId.objects.bulk_create(
+            [
+                TrialRegistryId(trial=trial, registry=registry, value=value)
+                for registry, value in ids
+                if value not in have
+            ]
+        )
         trial.assets.add(*{asset_id for _, asset_id in milestones})
         Milestone.objects.filter(pk__in=[pk for pk, _ in milestones]).update(trial_record=trial)
 

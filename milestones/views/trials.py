@@ -36,7 +36,13 @@ def trial_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Primary completion", dated(trial.primary_completion, trial.primary_completion_type)),
         ("Completion", dated(trial.completion, trial.completion_type)),
     ]
-    return render(request, "milestones/trial_detail.html", {
-        "trial": trial, "phases": phases_label(trial.phases), "dates": dates,
-        "milestones": list(phase_starts(trial)),
-    })
+    return render(
+        request,
+        "milestones/trial_detail.html",
+        {
+            "trial": trial,
+            "phases": phases_label(trial.phases),
+            "dates": dates,
+            "milestones": list(phase_starts(trial)),
+        },
+    )

@@ -39,12 +39,24 @@ def known(db: None) -> tuple[Asset, Company]:
 def test_it_creates_a_trial_with_everything_the_row_says(known: tuple[Asset, Company]) -> None:
     asset, sponsor = known
     partner = CompanyFactory(name="Partner Pharma Inc", slug="partner-pharma")
-    text = csv(row(registry_ids="nct09990001; CTR20990001", acronym="EXAMPLE-1", title="A made-up study",
-                   phases="Phase 2; PHASE3", study_type="interventional", status="Active, not recruiting",
-                   collaborators="Partner Pharma", conditions="Breast cancer; Gastric cancer",
-                   countries="China; Japan", start="2024-05-14 (actual)", primary_completion="2026-06 (estimated)",
-                   completion="2027-H1 (Estimated)", enrollment="420 (anticipated)",
-                   source_url="https://example.com/registry/1"))
+    text = csv(
+        row(
+            registry_ids="nct09990001; CTR20990001",
+            acronym="EXAMPLE-1",
+            title="A made-up study",
+            phases="Phase 2; PHASE3",
+            study_type="interventional",
+            status="Active, not recruiting",
+            collaborators="Partner Pharma",
+            conditions="Breast cancer; Gastric cancer",
+            countries="China; Japan",
+            start="2024-05-14 (actual)",
+            primary_completion="2026-06 (estimated)",
+            completion="2027-H1 (Estimated)",
+            enrollment="420 (anticipated)",
+            source_url="https://example.com/registry/1",
+        )
+    )
     dry = import_csv("trials", text, dry_run=True)
     assert dry.ok and [r.action for r in dry.rows] == ["created"] and not Trial.objects.exists()
     report = import_csv("trials", text)
@@ -58,7 +70,10 @@ def test_it_creates_a_trial_with_everything_the_row_says(known: tuple[Asset, Com
     assert trial.countries == ["China", "Japan"] and (trial.enrollment, trial.enrollment_type) == (420, "ESTIMATED")
     assert (trial.start_date, trial.start_precision, trial.start_type) == (dt.date(2024, 5, 14), "day", "ACTUAL")
     assert (trial.primary_completion_date, trial.primary_completion_precision, trial.primary_completion_type) == (
-        dt.date(2026, 6, 1), "month", "ESTIMATED")
+        dt.date(2026, 6, 1),
+        "month",
+        "ESTIMATED",
+    )
     assert (trial.completion_precision, trial.completion_type) == ("half", "ESTIMATED")
     assert trial.source.url == "https://example.com/registry/1"
     assert trial.history.count() == 1  # written with history like every edit
@@ -67,8 +82,10 @@ def test_it_creates_a_trial_with_everything_the_row_says(known: tuple[Asset, Com
 def test_it_upserts_by_any_registry_id_and_never_duplicates(known: tuple[Asset, Company]) -> None:
     assert import_csv("trials", csv(row(registry_ids="NCT09990001", status="recruiting"))).ok
     # Same trial named by a second id too, twice in one file: one trial, updated, the new id added.
-    text = csv(row(registry_ids="CTR20990001;NCT09990001", status="completed", phases=""),
-               row(registry_ids="ctr20990001", acronym="LATER"))
+    text = csv(
+        row(registry_ids="CTR20990001;NCT09990001", status="completed", phases=""),
+        row(registry_ids="ctr20990001", acronym="LATER"),
+    )
     report = import_csv("trials", text)
     assert report.ok, report.as_text()
     assert [r.action for r in report.rows] == ["updated", "updated"]
@@ -85,43 +102,63 @@ def test_ids_of_two_different_trials_in_one_row_are_refused(known: tuple[Asset, 
     assert not Trial.objects.filter(acronym="MERGED").exists()
 
 
-@pytest.mark.parametrize(("cell", "stored"), [
-    ("Phase 2", ["PHASE2"]), ("PHASE2", ["PHASE2"]), ("phase ii", ["PHASE2"]), ("N/A", ["NA"]),
-    ("not applicable", ["NA"]), ("Early Phase 1", ["EARLY_PHASE1"]), ("phase 1|phase 2", ["PHASE1", "PHASE2"]),
-    ("Phase IV", ["PHASE4"]), ("", []),
-])
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [
+        ("Phase 2", ["PHASE2"]),
+        ("PHASE2", ["PHASE2"]),
+        ("phase ii", ["PHASE2"]),
+        ("N/A", ["NA"]),
+        ("not applicable", ["NA"]),
+        ("Early Phase 1", ["EARLY_PHASE1"]),
+        ("phase 1|phase 2", ["PHASE1", "PHASE2"]),
+        ("Phase IV", ["PHASE4"]),
+        ("", []),
+    ],
+)
 def test_phases_accept_labels_and_synonyms(known: tuple[Asset, Company], cell: str, stored: list[str]) -> None:
     assert import_csv("trials", csv(row(phases=cell))).ok
     assert Trial.objects.get().phases == stored  # none is invented for a blank cell
 
 
-@pytest.mark.parametrize(("cell", "stored"), [
-    ("Active, not recruiting", "ACTIVE_NOT_RECRUITING"), ("ACTIVE_NOT_RECRUITING", "ACTIVE_NOT_RECRUITING"),
-    ("not yet recruiting", "NOT_YET_RECRUITING"), ("Withdrawn", "WITHDRAWN"), ("enrolling by invitation",
-                                                                             "ENROLLING_BY_INVITATION"),
-])
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [
+        ("Active, not recruiting", "ACTIVE_NOT_RECRUITING"),
+        ("ACTIVE_NOT_RECRUITING", "ACTIVE_NOT_RECRUITING"),
+        ("not yet recruiting", "NOT_YET_RECRUITING"),
+        ("Withdrawn", "WITHDRAWN"),
+        ("enrolling by invitation", "ENROLLING_BY_INVITATION"),
+    ],
+)
 def test_statuses_accept_labels_in_any_case(known: tuple[Asset, Company], cell: str, stored: str) -> None:
     assert import_csv("trials", csv(row(status=cell))).ok
     assert Trial.objects.get().overall_status == stored
 
 
-@pytest.mark.parametrize(("cells", "column", "words"), [
-    ({"registry_ids": "ABC123"}, "registry_ids", "is not a trial registry id"),
-    ({"registry_ids": ""}, "registry_ids", "at least one registry id"),
-    ({"phases": "Phase 9"}, "phases", "is not one of"),
-    ({"phases": "Phase 2; N/A"}, "phases", "cannot be combined"),
-    ({"status": "paused"}, "status", "is not one of"),
-    ({"study_type": "in vitro"}, "study_type", "is not one of"),
-    ({"assets": "ADC-T1; NO-SUCH-ADC"}, "assets", "No asset is known as 'NO-SUCH-ADC'"),
-    ({"sponsor": "Nobody Therapeutics"}, "sponsor", "No company is known as 'Nobody Therapeutics'"),
-    ({"collaborators": "Ghost Bio"}, "collaborators", "No company is known as 'Ghost Bio'"),
-    ({"start": "2025-03 (actual)", "completion": "2024-01"}, "completion", "cannot come before the start"),
-    ({"start": "2025-03", "primary_completion": "2024-12 (estimated)"}, "primary_completion",
-     "cannot come before the start"),
-    ({"start": "soonish (estimated)"}, "start", "is not a date"),
-    ({"enrollment": "many (actual)"}, "enrollment", "is not a whole number"),
-    ({"title": "x" * 501}, "title", "At most 500 characters"),
-])
+@pytest.mark.parametrize(
+    ("cells", "column", "words"),
+    [
+        ({"registry_ids": "ABC123"}, "registry_ids", "is not a trial registry id"),
+        ({"registry_ids": ""}, "registry_ids", "at least one registry id"),
+        ({"phases": "Phase 9"}, "phases", "is not one of"),
+        ({"phases": "Phase 2; N/A"}, "phases", "cannot be combined"),
+        ({"status": "paused"}, "status", "is not one of"),
+        ({"study_type": "in vitro"}, "study_type", "is not one of"),
+        ({"assets": "ADC-T1; NO-SUCH-ADC"}, "assets", "No asset is known as 'NO-SUCH-ADC'"),
+        ({"sponsor": "Nobody Therapeutics"}, "sponsor", "No company is known as 'Nobody Therapeutics'"),
+        ({"collaborators": "Ghost Bio"}, "collaborators", "No company is known as 'Ghost Bio'"),
+        ({"start": "2025-03 (actual)", "completion": "2024-01"}, "completion", "cannot come before the start"),
+        (
+            {"start": "2025-03", "primary_completion": "2024-12 (estimated)"},
+            "primary_completion",
+            "cannot come before the start",
+        ),
+        ({"start": "soonish (estimated)"}, "start", "is not a date"),
+        ({"enrollment": "many (actual)"}, "enrollment", "is not a whole number"),
+        ({"title": "x" * 501}, "title", "At most 500 characters"),
+    ],
+)
 def test_bad_cells_are_row_errors_and_nothing_is_written(
     known: tuple[Asset, Company], cells: dict[str, str], column: str, words: str
 ) -> None:

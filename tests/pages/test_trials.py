@@ -19,10 +19,26 @@ def test_the_trial_page_shows_the_record(viewer_client: Client, db: None) -> Non
     Trial.objects.filter(pk=trial.pk).update(why_stopped="Sponsor decision")
     html = viewer_client.get(reverse("milestones:trial_detail", args=[trial.pk])).content.decode()
     ids = [r.value for r in trial.registry_ids.all()]
-    for text in (*ids, "EXAMPLE-01", trial.title, "Phase 2 / Phase 3", "Interventional", "Terminated",
-                 "why stopped: Sponsor decision", "China; United States", "300 participants (anticipated)",
-                 "May 2024 (actual)", "Jun 2026 (estimated)", "pembrolizumab", "(combination partner)",
-                 "docetaxel", "(comparator)", "(this asset)", trial.source.url, "Phase 2/3"):
+    for text in (
+        *ids,
+        "EXAMPLE-01",
+        trial.title,
+        "Phase 2 / Phase 3",
+        "Interventional",
+        "Terminated",
+        "why stopped: Sponsor decision",
+        "China; United States",
+        "300 participants (anticipated)",
+        "May 2024 (actual)",
+        "Jun 2026 (estimated)",
+        "pembrolizumab",
+        "(combination partner)",
+        "docetaxel",
+        "(comparator)",
+        "(this asset)",
+        trial.source.url,
+        "Phase 2/3",
+    ):
         assert text in html, text
     assert trial.lead_sponsor.get_absolute_url() in html
     for company in trial.collaborators.all():

@@ -29,14 +29,22 @@ from programs.text import normalize_name
 
 # "2026-06 (estimated)", "300 (anticipated)": the value and whether it happened.
 _MARKED = re.compile(r"^(?P<value>.*?)\s*\((?P<kind>actual|estimated|anticipated|expected)\)\s*$", re.I)
-_DATE_TYPES = {"actual": DateType.ACTUAL, "estimated": DateType.ESTIMATED, "anticipated": DateType.ESTIMATED,
-               "expected": DateType.ESTIMATED}
+_DATE_TYPES = {
+    "actual": DateType.ACTUAL,
+    "estimated": DateType.ESTIMATED,
+    "anticipated": DateType.ESTIMATED,
+    "expected": DateType.ESTIMATED,
+}
 _DATES = (("start", "start"), ("primary_completion", "primary_completion"), ("completion", "completion"))
 # Model field -> CSV column, for the errors of ``Trial.full_clean``.
 _FIELD_COLUMNS = {
-    "overall_status": "status", "lead_sponsor": "sponsor", "start_date": "start",
-    "primary_completion_date": "primary_completion", "completion_date": "completion",
-    "enrollment_type": "enrollment", "source": "source_url",
+    "overall_status": "status",
+    "lead_sponsor": "sponsor",
+    "start_date": "start",
+    "primary_completion_date": "primary_completion",
+    "completion_date": "completion",
+    "enrollment_type": "enrollment",
+    "source": "source_url",
 }
 _PHASE_SEPARATORS = re.compile(r"[;|]")
 
@@ -144,8 +152,11 @@ class TrialImporter(Importer):
                 values.update({f"{name}_date": when.date, f"{name}_precision": when.precision, f"{name}_type": kind})
         if row["source_url"]:
             values["source"] = self.source("source_url", row["source_url"])
-        collaborators = ([self.known_company("collaborators", n) for n in self.items(row["collaborators"])]
-                         if row["collaborators"] else None)
+        collaborators = (
+            [self.known_company("collaborators", n) for n in self.items(row["collaborators"])]
+            if row["collaborators"]
+            else None
+        )
         assets = [self.asset_id("assets", n) for n in self.items(row["assets"])] if row["assets"] else None
         conditions = [self.indication(n) for n in self.items(row["conditions"])] if row["conditions"] else None
 
@@ -157,8 +168,7 @@ class TrialImporter(Importer):
             try:
                 trial.full_clean(exclude=["lead_sponsor", "source"])
             except ValidationError as exc:
-                raise ValidationError({_FIELD_COLUMNS.get(f, f): errs for f, errs in exc.error_dict.items()}
-                                      ) from None
+                raise ValidationError({_FIELD_COLUMNS.get(f, f): errs for f, errs in exc.error_dict.items()}) from None
             trial.save()
         known = set(trial.registry_ids.values_list("value", flat=True)) if not created else set()
         for value in ids:
