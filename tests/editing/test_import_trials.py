@@ -200,3 +200,14 @@ def test_the_command_and_the_web_form_import_trials(known: tuple[Asset, Company]
     response = login("editor").post(reverse("programs:import_csv"), {"table": "trials", "file": upload})
     assert response.status_code == 200 and "1 created" in response.content.decode()
     assert TrialRegistryId.objects.filter(value="NCT09990011").exists()
+
+
+def test_linking_a_known_trial_to_an_asset_shows_on_its_cached_page(known: tuple[Asset, Company], login) -> None:
+    asset, _ = known
+    other = AssetFactory(code="ADC-T2")
+    assert import_csv("trials", csv(row(registry_ids="NCT09990021", acronym="LINKME"))).ok
+    client = login("viewer")
+    assert "LINKME" not in client.get(other.get_absolute_url()).content.decode()  # now cached without it
+    report = import_csv("trials", csv(row(registry_ids="NCT09990021", assets="ADC-T1; ADC-T2")))
+    assert [r.action for r in report.rows] == ["updated"]
+    assert "LINKME" in client.get(other.get_absolute_url()).content.decode()

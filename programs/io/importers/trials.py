@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 
 from milestones.models import Trial, TrialRegistryId, normalize_registry_id
 from milestones.vocab import DateType, StudyType, TrialPhase, TrialStatus
+from programs import data_version
 from programs.dates import PreciseDate
 from programs.io.importers.base import CREATED, UNCHANGED, UPDATED, CellError, Importer
 from programs.models import Company, Indication
@@ -180,6 +181,10 @@ class TrialImporter(Importer):
                 changed = True
         if assets is not None and self._set(trial, "assets", set(assets)):
             changed = True
+        if changed:
+            # A relation change saves no row, so no signal moves the data version: the asset pages cached
+            # under it would go on showing the old trial list.
+            data_version.bump()
         if not (created or changed):
             return UNCHANGED, ids[0]
         return (CREATED if created else UPDATED), ids[0]
