@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework.routers import DefaultRouter
 
+from milestones.api.trials import TrialViewSet
 from milestones.api.views import EfficacyReadoutViewSet, MilestoneViewSet, SafetyEventViewSet
 from programs.api import export_urls
 from programs.api.tokens import TokenViewSet
@@ -27,6 +28,7 @@ router.register("milestones", MilestoneViewSet, basename="milestone")
 router.register("safety-events", SafetyEventViewSet, basename="safetyevent")
 router.register("efficacy-readouts", EfficacyReadoutViewSet, basename="efficacyreadout")
 router.register("deals", DealViewSet, basename="deal")
+router.register("trials", TrialViewSet, basename="trial")
 router.register("statistics/assets", AssetDerivedViewSet, basename="assetderived")
 # --- GLOBAL STATISTICS: the lead wires the statistics helper's viewset here at merge, e.g.
 # router.register("statistics/global", GlobalStatisticsViewSet, basename="statistics")

@@ -306,6 +306,7 @@ SPECTACULAR_SETTINGS = {
         "DealKindEnum": "programs.vocab.DealKind",
         "MilestoneKindEnum": "milestones.vocab.MilestoneKind",
         "DesignationKindEnum": "programs.vocab.DesignationKind",
+        "DateTypeEnum": "milestones.vocab.DateType",  # the trial dates (actual / estimated) and enrollment
     },
 }
 CORS_ALLOWED_ORIGINS: list[str] = _env("CORS_ALLOWED_ORIGINS", list, [])

@@ -1,15 +1,15 @@
 """FilterSets of milestones, safety events and efficacy readouts (HTML lists, API and exports).
 
 ``asset`` matches any designation (``?asset=BL-B01D1`` or ``?asset=iza-bren``); ``target`` and
-``pair`` use the rules of ``AssetFilterSet``.
+``pair`` use the rules of ``AssetFilterSet``. ``TrialFilterSet`` serves the trial list page and API.
 """
 
 from __future__ import annotations
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from milestones.models import EfficacyReadout, Milestone, SafetyEvent
+from milestones.models import EfficacyReadout, Milestone, SafetyEvent, Trial
 from milestones.vocab import (
     Agency,
     Assessment,
@@ -19,8 +19,11 @@ from milestones.vocab import (
     MilestoneKind,
     MilestoneStatus,
     SafetyCategory,
+    TrialPhase,
+    TrialStatus,
 )
 from programs.filters.common import asset_q, pair_q, target_q
+from programs.text import normalize_name
 from programs.vocab import Phase
 
 
@@ -78,3 +81,54 @@ class EfficacyReadoutFilterSet(AssetScopedFilterSet):
     class Meta:
         model = EfficacyReadout
         fields = ["asset", "target", "pair", "endpoint", "unit", "indication"]
+
+
+def _company_q(prefix: str, value: str) -> Q:
+    """A company by slug, name (any case) or alias."""
+    key = normalize_name(value)
+    q = Q(**{f"{prefix}slug": value}) | Q(**{f"{prefix}name__iexact": value})
+    return q | Q(**{f"{prefix}aliases__normalized": key}) if key else q
+
+
+class TrialFilterSet(django_filters.FilterSet):
+    """The one set of trial filters behind /trials/ and /api/v1/trials/.
+
+    ``asset``: an asset id, slug or any designation; ``sponsor``: a company slug (or name / alias) that
+    leads or collaborates on the trial; ``status`` and ``phase`` take several values (OR). Related-table
+    filters use ``pk IN (subquery)``, so a trial never appears twice.
+    """
+
+    asset = django_filters.CharFilter(method="filter_asset", label="Asset: id, slug or any designation")
+    status = django_filters.MultipleChoiceFilter(
+        field_name="overall_status", choices=TrialStatus.choices, label="Overall status"
+    )
+    phase = django_filters.MultipleChoiceFilter(choices=TrialPhase.choices, method="filter_phase", label="Phase")
+    sponsor = django_filters.CharFilter(
+        method="filter_sponsor", label="Sponsor or collaborator: company slug, name or alias"
+    )
+
+    class Meta:
+        model = Trial
+        fields = ["asset", "status", "phase", "sponsor"]
+
+    def filter_asset(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        match = asset_q("assets__", value) | Q(assets__slug=value)
+        if value.isdigit() and len(value) < 19:
+            match |= Q(assets__pk=int(value))
+        return qs.filter(pk__in=Trial.objects.filter(match).values("pk"))
+
+    def filter_phase(self, qs: QuerySet, name: str, value: list[str]) -> QuerySet:
+        if not value:
+            return qs
+        # ``phases`` is a JSON list; its text holds each phase quoted ("PHASE1" never matches
+        # "EARLY_PHASE1"), and a text match works on every backend, unlike JSON containment on SQLite.
+        match = Q()
+        for phase in value:
+            match |= Q(phases__icontains=f'"{phase}"')
+        return qs.filter(match)
+
+    def filter_sponsor(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        match = _company_q("lead_sponsor__", value) | _company_q("collaborators__", value)
+        return qs.filter(pk__in=Trial.objects.filter(match).values("pk"))

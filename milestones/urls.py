@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from milestones import views
-from milestones.views import ctgov, edit
+from milestones.views import ctgov, edit, trials
 
 app_name = "milestones"
 
@@ -27,4 +27,6 @@ urlpatterns = [
     path("efficacy/<int:pk>/delete/", edit.EfficacyReadoutDeleteView.as_view(), name="efficacyreadout_delete"),
     path("efficacy/<int:pk>/history/", edit.EfficacyReadoutHistoryView.as_view(), name="efficacyreadout_history"),
     path("milestones/<int:pk>/", views.milestone_detail, name="milestone_detail"),
+    path("trials/", trials.trial_list, name="trial_list"),
+    path("trials/<int:pk>/", trials.trial_detail, name="trial_detail"),
 ]

@@ -182,6 +182,14 @@ def _planned_milestone_pk() -> int | None:
     return Milestone.objects.filter(status="planned").values_list("pk", flat=True).first()
 
 
+def _a_trial_pk() -> int:
+    """The first trial, or a bare one when the demo data has none (trials are imported, not seeded)."""
+    from milestones.models import Trial
+
+    first = Trial.objects.order_by("pk").first()
+    return (first or Trial.objects.create(title="Permission matrix trial")).pk
+
+
 def _admins_export_pk() -> int:
     """A pending background export requested by the admin persona (only its requester may see it)."""
     from programs.models import ExportLog
@@ -199,6 +207,8 @@ def _admins_token_key() -> str:
 # Values may be callables, called when the route is filled (after the demo data and personas exist).
 KWARGS: dict[str, dict[str, Any]] = {
     "api:assetderived-detail": {"pk": _first_asset_pk},
+    "api:trial-detail": {"pk": _a_trial_pk},
+    "milestones:trial_detail": {"pk": _a_trial_pk},
     "milestones:quick_mark_occurred": {"pk": _planned_milestone_pk},
     "programs:token_revoke": {"token_key": _admins_token_key},
     "api:token-detail": {"token_key": _admins_token_key},

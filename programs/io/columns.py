@@ -3,7 +3,7 @@
 Export writes these first, in this order, so that an export imports back unchanged; readable joined
 columns may follow them. Lists inside a cell are separated by ``;``; deal parties are written
 ``Company:role``; amounts are in millions of the row's currency; dates keep their precision
-(``2026-Q2``, see ``programs.dates.PreciseDate.iso``).
+(``2026-Q2``, see ``programs.dates.PreciseDate.iso``); trial dates may add ``(actual)`` or ``(estimated)``.
 """
 
 from __future__ import annotations
@@ -31,9 +31,15 @@ DEAL_COLUMNS = (
     "milestones", "total_value", "currency", "status", "source_url",
 )
 
+TRIAL_COLUMNS = (
+    "registry_ids", "acronym", "title", "phases", "study_type", "status", "sponsor", "collaborators", "assets",
+    "conditions", "countries", "start", "primary_completion", "completion", "enrollment", "source_url",
+)
+
 COLUMNS = {
     "assets": ASSET_COLUMNS,
     "milestones": MILESTONE_COLUMNS,
     "safety": SAFETY_COLUMNS,
     "deals": DEAL_COLUMNS,
+    "trials": TRIAL_COLUMNS,
 }

@@ -1,4 +1,5 @@
-"""Asset page (``/assets/<slug>/``): structure, timeline, status by indication, clinical data, deals, history.
+"""Asset page (``/assets/<slug>/``): structure, timeline, status by indication, trials, clinical data, deals,
+history.
 
 Query budget: one query per section whatever the number of milestones, events or deals; on
 PostgreSQL the asset's targets, payloads, names and pair ride on the asset's own query. The sections
@@ -24,6 +25,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from milestones.models import Milestone, RegulatoryStatus
+from milestones.trial_queries import asset_trial_rows
 from milestones.vocab import ApprovalType, MilestoneStatus, RegulatoryState
 from programs.dates import PreciseDate
 from programs.derived import first_ind_events
@@ -79,6 +81,7 @@ def _asset_context(slug: str, today: dt.date) -> dict[str, Any]:
         "milestones": milestones,
         "overdue": [m for m in milestones if m.late],
         "status_rows": _status_by_indication(asset.pk),
+        "trials": asset_trial_rows(asset.pk),
         "first_ind": _first_ind(asset, milestones),
         "safety_events": safety_rows(asset.pk),
         "safety_measures": measure_rows(asset.pk),

@@ -7,12 +7,14 @@ from programs.io.importers.base import Importer, ImportReport
 from programs.io.importers.deals import DealImporter
 from programs.io.importers.milestones import MilestoneImporter
 from programs.io.importers.safety import SafetyImporter
+from programs.io.importers.trials import TrialImporter
 
 IMPORTERS: dict[str, type[Importer]] = {
     "assets": AssetImporter,
     "milestones": MilestoneImporter,
     "safety": SafetyImporter,
     "deals": DealImporter,
+    "trials": TrialImporter,
 }
 
 

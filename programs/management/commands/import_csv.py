@@ -1,4 +1,4 @@
-"""python manage.py import_csv {assets,milestones,safety,deals} FILE [--dry-run]"""
+"""python manage.py import_csv {assets,milestones,safety,deals,trials} FILE [--dry-run]"""
 
 from __future__ import annotations
 
