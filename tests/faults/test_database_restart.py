@@ -28,6 +28,7 @@ from knox.models import AuthToken
 from programs.models import Asset
 from programs.roles import VIEWER, ensure_roles
 from tests.factories import AssetFactory
+from tests.staticfiles import collected
 from tests.workers import ROOT, database_url, wait_for
 
 pytestmark = [
@@ -123,7 +124,8 @@ def test_gunicorn_serves_on_after_every_database_connection_was_killed(tmp_path:
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url(), "DATABASE_CONN_MAX_AGE": "600", "WEB_CONCURRENCY": "1",
            "DEBUG": "0", "SECRET_KEY": "test-only-secret-key-not-for-production", "SECURE_SSL_REDIRECT": "0",
-           "ALLOWED_HOSTS": "127.0.0.1"}
+           "ALLOWED_HOSTS": "127.0.0.1",
+           "STATIC_ROOT": str(collected(tmp_path / "static"))}
     log = (tmp_path / "gunicorn.log").open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "adctrack.wsgi:application", "--config", "gunicorn.conf.py",

@@ -3,24 +3,15 @@ production start (check --deploy, gunicorn) refuses to run without collected sta
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.staticfiles import collected
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _collected(static_root: Path) -> Path:
-    """A STATIC_ROOT as ``collectstatic`` leaves it, as far as the check reads it: the manifest.
-
-    (The real command takes about 40 s here; the Dockerfile and the documented start run it.)
-    """
-    static_root.mkdir(parents=True, exist_ok=True)
-    (static_root / "staticfiles.json").write_text(json.dumps({"paths": {}, "version": "1.1", "hash": "0"}))
-    return static_root
 
 
 def _production_env(static_root: Path) -> dict[str, str]:
@@ -42,7 +33,7 @@ def _deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 def test_it_passes_the_deploy_check_at_warning_level(tmp_path: Path) -> None:
-    result = _deploy_check(_production_env(_collected(tmp_path / "static")))
+    result = _deploy_check(_production_env(collected(tmp_path / "static")))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -59,13 +50,13 @@ def test_gunicorn_refuses_to_start_without_collected_static_files(tmp_path: Path
                              capture_output=True, text=True, timeout=300)
     assert refused.returncode != 0 and "collectstatic" in refused.stderr
     started = subprocess.run([sys.executable, "-c", start], cwd=ROOT,
-                             env=_production_env(_collected(tmp_path / "static")), capture_output=True, text=True,
+                             env=_production_env(collected(tmp_path / "static")), capture_output=True, text=True,
                              timeout=300)
     assert started.returncode == 0, started.stderr
 
 
 def test_it_fails_the_deploy_check_when_hsts_is_switched_off(tmp_path: Path) -> None:
-    env = _production_env(_collected(tmp_path / "static")) | {"SECURE_HSTS_SECONDS": "0"}
+    env = _production_env(collected(tmp_path / "static")) | {"SECURE_HSTS_SECONDS": "0"}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
