@@ -173,7 +173,8 @@ def _label(model: type[Model], pk: int, values: dict[str, Any]) -> str:
     if model is AssetPayload:
         return f"payload {values['position']}: payload #{values['payload_id']}"
     if model is Milestone:
-        return milestone_label(values["kind"], values.get("phase") or "", values.get("agency") or "")
+        return milestone_label(values["kind"], values.get("phase") or "", values.get("agency") or "",
+                               values.get("approval_type") or "")
     for attr in ("name", "term", "kind", "endpoint"):
         value = values.get(attr)
         if value:

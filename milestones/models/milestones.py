@@ -29,9 +29,12 @@ _KIND_LABELS: dict[str, str] = dict(MilestoneKind.choices)
 _PHASE_LABELS: dict[str, str] = dict(Phase.choices)
 
 
-def milestone_label(kind: str, phase: str, agency: str) -> str:
-    """``Milestone.label`` from the three columns, for rows read with ``.values()``."""
-    bits = [str(_KIND_LABELS.get(kind, kind))]
+def milestone_label(kind: str, phase: str, agency: str, approval_type: str = "") -> str:
+    """``Milestone.label`` from its columns, for rows read with ``.values()``: "Approval (accelerated) · FDA"."""
+    label = str(_KIND_LABELS.get(kind, kind))
+    if approval_type:  # only approvals carry one (the model's clean refuses it elsewhere)
+        label = f"{label} ({approval_type})"  # the codes are the words: full, accelerated, conditional
+    bits = [label]
     if phase:
         bits.append(str(_PHASE_LABELS.get(phase, phase)))
     if agency:
@@ -145,7 +148,7 @@ class Milestone(TrackedModel):
     @property
     def label(self) -> str:
         """"IND cleared / approved · FDA", "Phase started · Phase 2": the event without its asset or date."""
-        return milestone_label(self.kind, self.phase, self.agency)
+        return milestone_label(self.kind, self.phase, self.agency, self.approval_type)
 
     @property
     def when(self) -> PreciseDate:

@@ -94,7 +94,7 @@ class MilestoneRow:
     occur_url: str
 
 
-_MILESTONE_FIELDS = ("pk", "kind", "agency", "phase", "status", "date", "date_precision", "planned_date",
+_MILESTONE_FIELDS = ("pk", "kind", "agency", "approval_type", "phase", "status", "date", "date_precision", "planned_date",
                      "planned_precision", "notes", "indication__name", "trial_id", "source__url", "source__title",
                      "source__publisher")
 
@@ -109,13 +109,13 @@ def milestone_rows(asset_id: int, today: dt.date) -> list[MilestoneRow]:
     edit = url_pattern("milestones:milestone_edit")
     occur = url_pattern("milestones:quick_mark_occurred")
     rows = []
-    for (pk, kind, agency, phase, status, date, precision, planned_date, planned_precision, notes, indication,
+    for (pk, kind, agency, approval_type, phase, status, date, precision, planned_date, planned_precision, notes, indication,
          trial_id, source_url, source_title, publisher) in _MILESTONES.rows(asset_id):
         when = PreciseDate(date, precision)
         plan = milestone_planned_when(planned_date, planned_precision)
         rows.append(MilestoneRow(
             pk=pk, kind=kind, agency=agency, status=status, date=date, when=when,
-            label=milestone_label(kind, phase, agency), status_label=_STATUSES.get(status, status),
+            label=milestone_label(kind, phase, agency, approval_type), status_label=_STATUSES.get(status, status),
             is_planned=status == MilestoneStatus.PLANNED, late=milestone_overdue(status, when, today),
             slip=milestone_slip_days(status, date, plan), planned_when=str(plan) if plan else "", notes=notes,
             indication=indication, trial_id=trial_id, source_url=source_url,

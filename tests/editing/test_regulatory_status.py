@@ -126,6 +126,9 @@ def test_a_conversion_to_full_approval_is_seen_beside_a_same_day_new_indication(
     page = login("viewer").get(reverse("programs:asset_detail", args=[asset.slug])).content.decode()
     assert "Where it is approved" in page
     assert "converted from accelerated or conditional" in page
+    # The timeline names each approval's type: the conversion is readable there too.
+    assert "Approval (accelerated) · FDA" in page and "Approval (full) · FDA" in page
+    assert Milestone.objects.get(asset=asset, date="2019-12-18").label == "Approval (accelerated) · FDA"
 
 
 def test_a_sponsor_stop_without_an_approval_discontinues_it(db, api) -> None:
