@@ -46,13 +46,17 @@ class MilestoneSerializer(HistoryUserMixin, ModelCleanMixin, serializers.ModelSe
         choices=DatePrecision.choices, allow_blank=True, read_only=True,
         help_text="Precision of planned_date (the plan as first announced); empty when never planned.",
     )
+    trial = serializers.PrimaryKeyRelatedField(
+        source="trial_record", read_only=True, allow_null=True,
+        help_text="The trial record (/api/v1/trials/{id}/) holding trial_id; null until one is tracked.",
+    )
 
     class Meta:
         model = Milestone
         fields = [
             "id", "asset", "kind", "agency", "phase", "status", "date", "date_precision", "planned_date",
             "planned_precision", "indication", "approval_type", "outcome", "hold_type", "reason", "lifts", "trial_id",
-            "source", "notes", *COMMON_RO,
+            "trial", "source", "notes", *COMMON_RO,
         ]
         read_only_fields = ["planned_date", "planned_precision", *COMMON_RO]
         validators: list[object] = []  # duplicates: 409 from validate(), naming the existing record

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from milestones.models.trials import normalize_registry_id, validate_registry_id
+from milestones.models.trials import TrialRegistryId, normalize_registry_id, validate_registry_id
 from milestones.vocab import Agency, ApprovalType, HoldType, MilestoneKind, MilestoneStatus, Outcome
 from programs.dates import PreciseDate
 from programs.models.base import TrackedModel
@@ -180,6 +181,27 @@ class Milestone(TrackedModel):
                 pass  # clean() reports it; a bulk writer has validated already
         if self.status == MilestoneStatus.PLANNED and self.planned_date is None and self.date:
             self.planned_date, self.planned_precision = self.date, self.date_precision
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._link_trial()
+        super().save(*args, **kwargs)
+
+    def _link_trial(self) -> None:
+        """Point ``trial_record`` at the Trial that holds ``trial_id`` (forms, API, quick entry: one query).
+
+        The CSV import looks the file's ids up at once and marks its rows (its bulk writes skip
+        ``save``); an id no trial holds yet leaves the link as it was (the trials import or the
+        CT.gov sync makes the record later).
+        """
+        if not self.trial_id or getattr(self, "_trial_looked_up", False):
+            return
+        try:
+            value = normalize_registry_id(self.trial_id)[1]
+        except ValueError:
+            return  # the field's validator reports it
+        found = TrialRegistryId.objects.filter(value=value).values_list("trial_id", flat=True).first()
+        if found is not None:
+            self.trial_record_id = found
 
     def clean(self) -> None:
         """Domain rules shared by the editor forms, the CSV import and the API."""

@@ -94,9 +94,9 @@ class MilestoneRow:
     occur_url: str
 
 
-_MILESTONE_FIELDS = ("pk", "kind", "agency", "approval_type", "phase", "status", "date", "date_precision", "planned_date",
-                     "planned_precision", "notes", "indication__name", "trial_id", "source__url", "source__title",
-                     "source__publisher")
+_MILESTONE_FIELDS = ("pk", "kind", "agency", "approval_type", "phase", "status", "date", "date_precision",
+                     "planned_date", "planned_precision", "notes", "indication__name", "trial_id", "source__url",
+                     "source__title", "source__publisher")
 
 
 _MILESTONES = Prepared(lambda asset_id: Milestone.objects.filter(asset_id=asset_id).order_by().values_list(
@@ -109,8 +109,8 @@ def milestone_rows(asset_id: int, today: dt.date) -> list[MilestoneRow]:
     edit = url_pattern("milestones:milestone_edit")
     occur = url_pattern("milestones:quick_mark_occurred")
     rows = []
-    for (pk, kind, agency, approval_type, phase, status, date, precision, planned_date, planned_precision, notes, indication,
-         trial_id, source_url, source_title, publisher) in _MILESTONES.rows(asset_id):
+    for (pk, kind, agency, approval_type, phase, status, date, precision, planned_date, planned_precision, notes,
+         indication, trial_id, source_url, source_title, publisher) in _MILESTONES.rows(asset_id):
         when = PreciseDate(date, precision)
         plan = milestone_planned_when(planned_date, planned_precision)
         rows.append(MilestoneRow(

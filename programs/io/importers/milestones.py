@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from milestones.models import Milestone
-from milestones.models.trials import normalize_registry_id
+from milestones.models.trials import TrialRegistryId, normalize_registry_id
 from milestones.vocab import KIND_APPROVAL_TYPES, Agency, ApprovalType, MilestoneKind, MilestoneStatus, Outcome
 from programs.bulk import create_with_history, update_with_history
 from programs.io.importers.base import CREATED, UNCHANGED, UPDATED, CellError, Importer
@@ -30,7 +30,7 @@ Key = tuple[int, str, str, "int | str | None", str, str, "dt.date | None"]
 
 #: The columns an import writes on an existing milestone (``before_write`` may fill the plan).
 _UPDATE_FIELDS = ("status", "date_precision", "source", "planned_date", "planned_precision", "approval_type",
-                  "outcome", "notes")
+                  "outcome", "notes", "trial_record")
 _ID_CHUNK = 500  # asset ids per IN (...): under SQLite's 999-parameter limit
 
 
@@ -57,6 +57,19 @@ class MilestoneImporter(Importer):
             for m in Milestone.objects.filter(asset_id__in=ids[start:start + _ID_CHUNK]).order_by("pk"):
                 self.existing[(m.asset_id, m.kind, m.agency, m.indication_id, m.phase, m.trial_id, m.date)] = m
                 self.by_asset.setdefault(m.asset_id, []).append(m)
+        # The trials the file's ids name (one query per chunk): each milestone links to its Trial record.
+        wanted: set[str] = set()
+        for r in rows:
+            try:
+                wanted.add(self.trial_id(r.get("trial_id", "")))
+            except CellError:
+                continue  # the row reports it
+        wanted.discard("")
+        values = sorted(wanted)
+        self.trials: dict[str, int] = {}
+        for start in range(0, len(values), _ID_CHUNK):
+            self.trials.update(TrialRegistryId.objects.filter(value__in=values[start:start + _ID_CHUNK])
+                               .values_list("value", "trial_id"))
 
     def indication(self, name: str) -> Indication | None:
         """The indication of this name (case-insensitive); a new one is written by ``flush``."""
@@ -125,6 +138,11 @@ class MilestoneImporter(Importer):
         before = {f: getattr(milestone, f) for f in (*values, "source_id", "indication_id")}
         changed = self.apply(milestone, values)
         changed = self.relate(milestone, "source", source) or changed
+        trial_record_id = self.trials.get(trial_id) if trial_id else None
+        if trial_record_id is not None and milestone.trial_record_id != trial_record_id:
+            milestone.trial_record_id = trial_record_id
+            changed = True
+        milestone._trial_looked_up = True  # type: ignore[attr-defined]  # clean() need not query again
         if created:
             self.relate(milestone, "indication", indication)
         if not created and not changed:
