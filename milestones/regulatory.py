@@ -57,6 +57,7 @@ def regulatory_status(milestones: Iterable[Any], phase_of: Callable[[Any], str |
     """
     pairs: dict[tuple[int | None, str], PairStatus] = {}
     stopped_everywhere = False
+    wide_phase = ""  # the highest phase asset-wide development has reached so far
 
     def pair(m: Any) -> PairStatus:
         key = (m.indication_id, m.agency or "")
@@ -114,8 +115,18 @@ def regulatory_status(milestones: Iterable[Any], phase_of: Callable[[Any], str |
                 continue
             stopped_everywhere = False  # development resumed after an asset-wide stop
             if m.indication_id is None and not m.agency:
-                continue  # asset-wide development is the asset's highest phase, not a row of its own
+                # Asset-wide development (a registry's phase start names no agency) is no row of its own,
+                # but every pair still in development has reached it: its trials run under those INDs.
+                if Phase.rank(phase) > Phase.rank(wide_phase or Phase.IND):
+                    wide_phase = phase
+                for row in pairs.values():
+                    if row.state == RegulatoryState.IN_DEVELOPMENT and Phase.rank(phase) > Phase.rank(row.phase):
+                        row.phase = phase
+                        move(row, RegulatoryState.IN_DEVELOPMENT, m)
+                continue
             row = pair(m)
+            if wide_phase and Phase.rank(wide_phase) > Phase.rank(phase):
+                phase = wide_phase  # an IND cleared at a second agency after phase 2 started: still phase 2
             if row.state in (RegulatoryState.IN_DEVELOPMENT, RegulatoryState.DISCONTINUED):
                 if row.state == RegulatoryState.DISCONTINUED or Phase.rank(phase) > Phase.rank(row.phase):
                     row.phase = phase

@@ -87,6 +87,7 @@ class MilestoneRow:
     notes: str
     indication: str | None
     trial_id: str
+    trial_url: str  # "" until a trial record holds the id
     source_url: str
     source_label: str
     url: str
@@ -95,8 +96,8 @@ class MilestoneRow:
 
 
 _MILESTONE_FIELDS = ("pk", "kind", "agency", "approval_type", "phase", "status", "date", "date_precision",
-                     "planned_date", "planned_precision", "notes", "indication__name", "trial_id", "source__url",
-                     "source__title", "source__publisher")
+                     "planned_date", "planned_precision", "notes", "indication__name", "trial_id", "trial_record_id",
+                     "source__url", "source__title", "source__publisher")
 
 
 _MILESTONES = Prepared(lambda asset_id: Milestone.objects.filter(asset_id=asset_id).order_by().values_list(
@@ -108,9 +109,10 @@ def milestone_rows(asset_id: int, today: dt.date) -> list[MilestoneRow]:
     detail = url_pattern("milestones:milestone_detail")
     edit = url_pattern("milestones:milestone_edit")
     occur = url_pattern("milestones:quick_mark_occurred")
+    trial = url_pattern("milestones:trial_detail")
     rows = []
     for (pk, kind, agency, approval_type, phase, status, date, precision, planned_date, planned_precision, notes,
-         indication, trial_id, source_url, source_title, publisher) in _MILESTONES.rows(asset_id):
+         indication, trial_id, trial_pk, source_url, source_title, publisher) in _MILESTONES.rows(asset_id):
         when = PreciseDate(date, precision)
         plan = milestone_planned_when(planned_date, planned_precision)
         rows.append(MilestoneRow(
@@ -119,6 +121,7 @@ def milestone_rows(asset_id: int, today: dt.date) -> list[MilestoneRow]:
             is_planned=status == MilestoneStatus.PLANNED, late=milestone_overdue(status, when, today),
             slip=milestone_slip_days(status, date, plan), planned_when=str(plan) if plan else "", notes=notes,
             indication=indication, trial_id=trial_id, source_url=source_url,
+            trial_url=f"{trial[0]}{trial_pk}{trial[1]}" if trial_pk else "",
             source_label=_source_label(publisher, source_title, source_url),
             url=f"{detail[0]}{pk}{detail[1]}", edit_url=f"{edit[0]}{pk}{edit[1]}",
             occur_url=f"{occur[0]}{pk}{occur[1]}",

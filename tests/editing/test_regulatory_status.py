@@ -213,3 +213,18 @@ def test_a_hostile_trial_id_is_quoted_as_typed_in_the_api_error(db, login) -> No
     assert response.status_code == 400
     message = response.json()["error"]["fields"]["trial_id"][0]
     assert message.startswith("'NCT%s{}' is not a trial registry id")
+
+
+def test_a_registry_phase_start_without_an_agency_moves_every_pair_in_development(db, api) -> None:
+    """A CT.gov phase start names no agency: the NMPA IND row must not stay "IND cleared" beside it."""
+    AssetFactory(code="JS-WIDE")
+    load(
+        row("JS-WIDE", "IND cleared", "NMPA", "", "2024-03-01"),
+        row("JS-WIDE", "phase started", "", "", "2024-11-01").replace('"occurred","",', '"occurred","phase1",'),
+        row("JS-WIDE", "IND cleared", "FDA", "", "2025-02-01"),
+    )
+    rows = {r["agency"]: r for r in status_of(api, "JS-WIDE")["regulatory_status"]}
+    assert rows["NMPA"]["state"] == "in_development" and rows["NMPA"]["phase"] == "phase1"
+    assert rows["NMPA"]["since"] == "2024-11-01"
+    # An agency whose IND came after the asset reached Phase 1 is in Phase 1 there too, since its IND.
+    assert rows["FDA"]["phase"] == "phase1" and rows["FDA"]["since"] == "2025-02-01"

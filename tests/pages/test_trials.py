@@ -124,3 +124,11 @@ def test_the_asset_page_lists_its_trials(viewer_client: Client, db: None) -> Non
 def test_an_asset_without_trials_says_so(viewer_client: Client, db: None) -> None:
     asset = AssetFactory()
     assert "No trial records linked." in viewer_client.get(asset.get_absolute_url()).content.decode()
+
+
+def test_the_timeline_links_a_phase_start_to_its_trial(viewer_client: Client, db: None) -> None:
+    asset = AssetFactory(code="ADC-TLINK")
+    trial = make_trial(asset)  # with a phase start linked to it
+    html = viewer_client.get(asset.get_absolute_url()).content.decode()
+    timeline = html.split("Development timeline")[1].split("</table>")[0]
+    assert f'href="{reverse("milestones:trial_detail", args=[trial.pk])}"' in timeline
