@@ -37,6 +37,12 @@ GOOD_ROWS: dict[str, dict[str, str]] = {
     "safety": {"asset": "BL-B01D1", "category": "ild", "term": "interstitial lung disease", "grade": "any",
                "incidence_percent": "1.5", "n": "3", "n_total": "200", "study": "FUZZ-1", "data_cutoff": "2024-06",
                "source_url": "https://example.com/fuzz-safety"},
+    # A fictitious registry id (NCT9...: not a real study).
+    "trials": {"registry_ids": "NCT99000001", "title": "A fuzz study of BL-B01D1", "phases": "Phase 2",
+               "study_type": "interventional", "status": "Recruiting", "sponsor": "Biokin Pharmaceutical",
+               "assets": "BL-B01D1", "conditions": "Breast cancer", "countries": "CN", "start": "2024-05 (actual)",
+               "primary_completion": "2026-06 (estimated)", "enrollment": "120 (anticipated)",
+               "source_url": "https://example.com/fuzz-trial"},
 }
 JUNK = st.sampled_from([
     "", " ", "%", "%v", "%s", "%(x)s", "{}", "-1", "0", "9" * 40, "1e309", "NaN", "2024-13-45", "2026-Q5", "Q2 2026",
