@@ -12,7 +12,8 @@ from milestones.models import EfficacyReadout, Milestone, SafetyEvent
 from milestones.vocab import Agency, ApprovalType, HoldType, MilestoneKind, MilestoneStatus, Outcome
 from programs.dates import PreciseDate
 from programs.forms.base import PreciseDateField, VersionedModelForm, add_model_errors
-from programs.models import Asset, AssetDesignation, AssetTarget, Company, Indication, Source
+from programs.lookups import company_named, indication_named
+from programs.models import Asset, AssetDesignation, AssetTarget, Indication, Source
 from programs.text import normalize_name, slugify_code
 from programs.validators import resolve_asset, resolve_targets, validate_source_url
 from programs.vocab import DesignationKind, Phase
@@ -26,25 +27,6 @@ def upsert_source(url: str, title: str = "") -> Source:
     if not created and source.fill_title(title):
         source.save()
     return source
-
-
-def indication_named(name: str) -> Indication | None:
-    """The indication of this name (case-insensitive), created if new; None for blank."""
-    name = " ".join((name or "").split())
-    if not name:
-        return None
-    found = Indication.objects.filter(name__iexact=name).first()
-    return found or Indication.objects.create(name=name)
-
-
-def company_named(name: str) -> Company:
-    """The company with this name or alias (normalised), created if new."""
-    key = normalize_name(name)
-    found = Company.objects.filter(name__iexact=name.strip()).first() or Company.objects.filter(
-        aliases__normalized=key).first()
-    if found:
-        return found
-    return Company.objects.create(name=name.strip(), slug=slugify_code(name))
 
 
 class QuickMilestoneForm(forms.Form):

@@ -1,26 +1,23 @@
 """ClinicalTrials.gov API v2: a study becomes a Trial record and, when it really starts a phase, a milestone.
 
-``fetch_study`` reads one study by NCT id (urllib, with a timeout; raises ``CtgovError`` with a clear
-message when offline); ``attach_study`` turns a v2 study record (fetched or uploaded as JSON) into a
+``fetch_study`` reads one study by NCT id through ``programs.io.ctgov_client`` (the configured base URL,
+timeout and User-Agent; raises ``CtgovError`` with a clear message when offline); ``attach_study`` turns
+a v2 study record (fetched or uploaded as JSON) into a
 ``Trial`` (by NCT id: status, why stopped, sponsor and collaborators, all conditions, countries,
 enrollment, arms with their regimens, secondary ids, start / primary completion / completion dates
 actual or estimated) and a ``phase_started`` milestone only for an interventional study with a real
 phase that was not withdrawn: planned when the start is ESTIMATED, at the precision the registry gives.
+``programs.io.ctgov_sync`` refreshes tracked trials through the same ``attach_study``.
 """
 
 from __future__ import annotations
 
-import json
-import re
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from milestones.models import Milestone, Trial, TrialArm, TrialIntervention, TrialRegistryId, normalize_registry_id
 from milestones.vocab import (
@@ -33,13 +30,13 @@ from milestones.vocab import (
     TrialStatus,
 )
 from programs.dates import PreciseDate
-from programs.models import Asset, Company, Indication, Source
+from programs.io.ctgov_client import NCT, CtgovClient, CtgovError, CtgovUnreachable
+from programs.lookups import company_named, indication_named
+from programs.models import Asset, Source
 from programs.text import normalize_name
 from programs.vocab import Phase
 
-API = "https://clinicaltrials.gov/api/v2/studies/{nct}"
 STUDY_URL = "https://clinicaltrials.gov/study/{nct}"
-NCT = re.compile(r"^NCT\d{8}$")
 # Registry phases -> the development phase a start proves. Only interventional studies with a real phase
 # start a phase: "NA" (devices, behavioural), [] (observational) and PHASE4 (post-marketing) start none.
 _PHASES = {
@@ -47,10 +44,6 @@ _PHASES = {
     ("PHASE2",): Phase.PHASE2, ("PHASE2", "PHASE3"): Phase.PHASE2_3, ("PHASE3",): Phase.PHASE3,
 }
 _NO_START_STATUSES = ("WITHDRAWN",)  # a study withdrawn before enrolling its first participant never started
-
-
-class CtgovError(Exception):
-    """The study could not be read: offline, unknown NCT id, or not a v2 study record."""
 
 
 @dataclass(frozen=True)
@@ -89,22 +82,16 @@ class Study:
 
 
 def fetch_study(nct_id: str, timeout: float = 10.0) -> dict[str, Any]:
-    """The v2 JSON record of one study; ``CtgovError`` when the registry cannot be reached."""
-    nct_id = nct_id.strip().upper()
-    if not NCT.match(nct_id):
-        raise CtgovError(f"{nct_id!r} is not an NCT id (NCT followed by 8 digits).")
-    request = urllib.request.Request(API.format(nct=nct_id), headers={"Accept": "application/json"})
+    """The v2 JSON record of one study; ``CtgovError`` when the registry cannot be reached.
+
+    For the web form: one retry at most (an editor is waiting), then the advice to upload the JSON.
+    """
+    client = CtgovClient(timeout=timeout, max_retries=1)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - fixed https host
-            return json.loads(response.read().decode("utf-8"))
-    except urllib.error.HTTPError as exc:
-        raise CtgovError(f"ClinicalTrials.gov answered {exc.code} for {nct_id}.") from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise CtgovError(
-            f"ClinicalTrials.gov could not be reached ({exc}). Download the study's JSON "
-            f"({API.format(nct=nct_id)}) and upload it instead.") from exc
-    except ValueError as exc:
-        raise CtgovError(f"ClinicalTrials.gov sent something that is not JSON for {nct_id}.") from exc
+        return client.get_study(nct_id)
+    except CtgovUnreachable as exc:
+        url = client.study_url(str(nct_id).strip().upper())
+        raise CtgovError(f"{exc} Download the study's JSON ({url}) and upload it instead.") from exc
 
 
 def _date(struct: dict[str, Any] | None) -> tuple[PreciseDate, str]:
@@ -169,25 +156,6 @@ def parse_study(data: dict[str, Any]) -> Study:
         raise CtgovError(f"Not a ClinicalTrials.gov API v2 study record ({exc}).") from exc
 
 
-def _company(name: str) -> Company:
-    key = normalize_name(name)
-    found = (Company.objects.filter(name__iexact=name).first()
-             or Company.objects.filter(aliases__normalized=key).first())
-    if found is not None:
-        return found
-    slug, n = slugify(name)[:90] or "company", 1
-    base = slug
-    while Company.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return Company.objects.create(name=name[:200], slug=slug)
-
-
-def _indication(name: str) -> Indication:
-    name = " ".join(name.split())[:200]
-    return Indication.objects.filter(name__iexact=name).first() or Indication.objects.create(name=name)
-
-
 def upsert_trial(asset: Asset, study: Study, source: Source) -> Trial:
     """The Trial of this NCT id (never a duplicate), created or refreshed with everything the record says."""
     known = TrialRegistryId.objects.filter(value=study.nct_id).select_related("trial").first()
@@ -195,7 +163,7 @@ def upsert_trial(asset: Asset, study: Study, source: Source) -> Trial:
     trial.title, trial.acronym = study.title[:500], study.acronym[:60]
     trial.phases, trial.study_type = list(study.phases), study.study_type
     trial.overall_status, trial.why_stopped = study.overall_status, study.why_stopped
-    trial.lead_sponsor = _company(study.sponsor) if study.sponsor else None
+    trial.lead_sponsor = company_named(study.sponsor) if study.sponsor.strip() else None
     trial.countries, trial.enrollment = list(study.countries), study.enrollment
     trial.enrollment_type = study.enrollment_type if study.enrollment_type in DateType.values else ""
     for name, when, kind in (("start", study.start, study.start_type),
@@ -215,11 +183,15 @@ def upsert_trial(asset: Asset, study: Study, source: Source) -> Trial:
         except ValueError:
             continue
         TrialRegistryId.objects.get_or_create(value=canonical, defaults={"trial": trial})
-    trial.collaborators.set([_company(n) for n in study.collaborators])
-    trial.conditions.set([_indication(c) for c in study.conditions])
+    trial.collaborators.set([company_named(n) for n in study.collaborators if n.strip()])
+    trial.conditions.set([i for i in map(indication_named, study.conditions) if i is not None])
     trial.assets.add(asset)
-    names = {normalize_name(n) for n in asset.designations.values_list("name", flat=True)} | {
-        normalize_name(asset.code)}
+    # Every asset the trial tests, this one first: a refresh (``ctgov_sync``) of a trial of two assets
+    # must not turn the other one's intervention into a "partner".
+    names: dict[str, Asset] = {}
+    for linked in sorted(trial.assets.prefetch_related("designations"), key=lambda a: a.pk != asset.pk):
+        for name in (linked.code, *(d.name for d in linked.designations.all())):
+            names.setdefault(normalize_name(name), linked)
     TrialArm.objects.filter(trial=trial).delete()
     for arm in study.arms:
         row = TrialArm.objects.create(trial=trial, label=arm.label[:300] or "Arm", arm_type=arm.arm_type[:40],
@@ -227,10 +199,10 @@ def upsert_trial(asset: Asset, study: Study, source: Source) -> Trial:
         for name in arm.interventions:
             # "Drug: JS212" is how arm groups name their interventions.
             bare = name.split(":", 1)[1].strip() if ":" in name else name
-            is_asset = normalize_name(bare) in names
-            role = (InterventionRole.ASSET if is_asset else InterventionRole.PLACEBO if "placebo" in bare.lower()
+            tested = names.get(normalize_name(bare))
+            role = (InterventionRole.ASSET if tested else InterventionRole.PLACEBO if "placebo" in bare.lower()
                     else InterventionRole.PARTNER)
-            TrialIntervention.objects.create(arm=row, name=bare[:300], role=role, asset=asset if is_asset else None)
+            TrialIntervention.objects.create(arm=row, name=bare[:300], role=role, asset=tested)
     return trial
 
 
