@@ -84,8 +84,14 @@ def _http_url(name: str, url: str) -> str:
         parsed.port  # noqa: B018 - raises ValueError on a non-numeric port
     except ValueError as exc:
         raise ImproperlyConfigured(f"Environment variable {name} is malformed: {exc}") from exc
-    if parsed.scheme not in {"http", "https"} or not parsed.hostname or parsed.query or parsed.fragment \
-            or parsed.username or parsed.password:
+    if (
+        parsed.scheme not in {"http", "https"}
+        or not parsed.hostname
+        or parsed.query
+        or parsed.fragment
+        or parsed.username
+        or parsed.password
+    ):
         raise ImproperlyConfigured(
             f"Environment variable {name} is malformed: expected https://host[:port][/path], got {url!r}"
         )
@@ -96,8 +102,9 @@ def _within(name: str, value: Any, least: float, most: float, *, open_low: bool 
     """``value`` when it lies in [least, most] (``(least, most]`` with ``open_low``), else a message naming it."""
     if value < least or value > most or (open_low and value == least):
         low = "(" if open_low else "["
-        raise ImproperlyConfigured(f"Environment variable {name} is malformed: expected a number in "
-                                   f"{low}{least}, {most}], got {value!r}")
+        raise ImproperlyConfigured(
+            f"Environment variable {name} is malformed: expected a number in {low}{least}, {most}], got {value!r}"
+        )
     return value
 
 
@@ -119,8 +126,9 @@ ADCTRACK_FACET_FRESH_SECONDS: int = _env("ADCTRACK_FACET_FRESH_SECONDS", int, 60
 # ClinicalTrials.gov API v2 (``manage.py sync_ctgov``, the weekly sync task, the web form's fetch).
 CTGOV_BASE_URL: str = _http_url("CTGOV_BASE_URL", _env("CTGOV_BASE_URL", str, "https://clinicaltrials.gov"))
 # Requests a second at most: the registry asks API clients to stay well below its limits.
-CTGOV_RATE_PER_SECOND: float = _within("CTGOV_RATE_PER_SECOND", _env("CTGOV_RATE_PER_SECOND", float, 3.0), 0, 50,
-                                       open_low=True)
+CTGOV_RATE_PER_SECOND: float = _within(
+    "CTGOV_RATE_PER_SECOND", _env("CTGOV_RATE_PER_SECOND", float, 3.0), 0, 50, open_low=True
+)
 CTGOV_TIMEOUT: float = _within("CTGOV_TIMEOUT", _env("CTGOV_TIMEOUT", float, 20.0), 0, 300, open_low=True)
 CTGOV_MAX_RETRIES: int = _within("CTGOV_MAX_RETRIES", _env("CTGOV_MAX_RETRIES", int, 4), 0, 10)
 

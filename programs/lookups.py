@@ -34,8 +34,10 @@ def company_named(name: str) -> Company:
     name = " ".join((name or "").split())[:_NAME_MAX]
     if not name:
         raise ValueError("A company needs a name.")
-    found = Company.objects.filter(name__iexact=name).first() or Company.objects.filter(
-        aliases__normalized=normalize_name(name)).first()
+    found = (
+        Company.objects.filter(name__iexact=name).first()
+        or Company.objects.filter(aliases__normalized=normalize_name(name)).first()
+    )
     if found is not None:
         return found
     base = slugify_code(name)[:_SLUG_MAX]

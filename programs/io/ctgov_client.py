@@ -110,8 +110,8 @@ class CtgovClient:
                 if attempt >= self.max_retries:
                     reason = getattr(exc, "reason", exc)
                     raise CtgovUnreachable(
-                        f"{nct_id}: ClinicalTrials.gov could not be reached ({reason}) after {attempt + 1} "
-                        "attempts.") from None
+                        f"{nct_id}: ClinicalTrials.gov could not be reached ({reason}) after {attempt + 1} attempts."
+                    ) from None
                 self._wait(self._backoff(attempt))
             attempt += 1
 
