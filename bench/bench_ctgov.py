@@ -1,17 +1,17 @@
 """Benchmark: a ClinicalTrials.gov search page import, and one asset's derived recompute (python bench/bench_ctgov.py).
 
 Honours DATABASE_URL (default: the SQLite test database), BENCH_STUDIES (100) and BENCH_ROUNDS (200).
-Creates a throw-away test database; Celery runs eagerly (as without REDIS_URL), so each study's
-recompute on commit is part of the import's time.
+Creates a throw-away test database; Celery runs eagerly (as without REDIS_URL), so the import's
+recompute (once, after the last study) is part of its time.
 
 1. **Import of a v2 search page** of BENCH_STUDIES generated studies (``{"studies": [...]}``, the
    shape of the real API: identification, status, sponsors and collaborators, conditions, design,
    arms and interventions, locations) over as many assets, through ``manage.py import_ctgov`` (JSON
-   read, parse, asset lookup, one transaction per study, trial, registry ids, arms, phase start,
-   recompute). Goal: under 5 s. The floor is the least any import of these studies must write: the
-   same trials, registry ids, links, arms, interventions and phase starts, already parsed (sponsors,
-   conditions and sources already exist), bulk-inserted with history in one transaction and the
-   touched assets recomputed by one ``recompute_assets`` task on commit. It calls simple-history and
+   read, parse, the page's lookups, one transaction per study, trial, registry ids, arms, phase start,
+   then one batched recompute for the page). Goal: under 5 s. The floor is the least any import of these
+   studies must write: the same trials, registry ids, links, arms, interventions and phase starts,
+   already parsed (sponsors, conditions and sources already exist), bulk-inserted with history in one
+   transaction and the touched assets recomputed by one ``recompute_assets`` task on commit. It calls simple-history and
    the task directly, not the importer, so it does not move when the importer does.
 2. **Derived recompute of one asset** (``programs.derived.recompute_asset``) with a realistic history
    (about 30 milestones over three indications and four agencies: designations, IND, phase starts,

@@ -96,10 +96,21 @@ class _Batch:
         from programs.tasks import SWEEP_BATCH, recompute_assets, recompute_stats
 
         ids = sorted(self.assets)
-        for start in range(0, len(ids), SWEEP_BATCH):
-            send(recompute_assets, ids[start : start + SWEEP_BATCH])
-        if self.groups:
-            send(recompute_stats, sorted(self.groups))
+        # Run eagerly (no broker), the recompute marks the groups its derived changes feed: collect those
+        # too, so the statistics run once for the import. With a broker it runs later, on a worker.
+        after = _Batch()
+        token = _batch.set(after)
+        try:
+            for start in range(0, len(ids), SWEEP_BATCH):
+                send(recompute_assets, ids[start : start + SWEEP_BATCH])
+        finally:
+            _batch.reset(token)
+        groups = self.groups | after.groups
+        if after.assets:
+            self.others.append((recompute_assets, (sorted(after.assets),)))
+        self.others += after.others
+        if groups:
+            send(recompute_stats, sorted(groups))
         for task, args in self.others:
             send(task, *args)
         self.assets, self.groups, self.others = set(), set(), []
