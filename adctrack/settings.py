@@ -77,6 +77,37 @@ def _redis_url(url: str | None) -> str | None:
     return url
 
 
+def _http_url(name: str, url: str) -> str:
+    """An http(s) base URL with a host and nothing after the path (no query, fragment or credentials)."""
+    parsed = urlparse(url)
+    try:
+        parsed.port  # noqa: B018 - raises ValueError on a non-numeric port
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"Environment variable {name} is malformed: {exc}") from exc
+    if (
+        parsed.scheme not in {"http", "https"}
+        or not parsed.hostname
+        or parsed.query
+        or parsed.fragment
+        or parsed.username
+        or parsed.password
+    ):
+        raise ImproperlyConfigured(
+            f"Environment variable {name} is malformed: expected https://host[:port][/path], got {url!r}"
+        )
+    return url.rstrip("/")
+
+
+def _within(name: str, value: Any, least: float, most: float, *, open_low: bool = False) -> Any:
+    """``value`` when it lies in [least, most] (``(least, most]`` with ``open_low``), else a message naming it."""
+    if value < least or value > most or (open_low and value == least):
+        low = "(" if open_low else "["
+        raise ImproperlyConfigured(
+            f"Environment variable {name} is malformed: expected a number in {low}{least}, {most}], got {value!r}"
+        )
+    return value
+
+
 DEBUG: bool = _env("DEBUG", bool, False)
 SECRET_KEY: str = _env("SECRET_KEY", str, "")
 if not SECRET_KEY:
@@ -92,6 +123,14 @@ IMPORT_MAX_BYTES: int = _env("ADCTRACK_IMPORT_MAX_BYTES", int, 10 * 1024 * 1024)
 ADCTRACK_XLSX_SYNC_MAX_ROWS: int = _env("ADCTRACK_XLSX_SYNC_MAX_ROWS", int, 20000)
 # After an edit, facet counts computed less than this many seconds earlier may still be shown (0: never).
 ADCTRACK_FACET_FRESH_SECONDS: int = _env("ADCTRACK_FACET_FRESH_SECONDS", int, 60)
+# ClinicalTrials.gov API v2 (``manage.py sync_ctgov``, the weekly sync task, the web form's fetch).
+CTGOV_BASE_URL: str = _http_url("CTGOV_BASE_URL", _env("CTGOV_BASE_URL", str, "https://clinicaltrials.gov"))
+# Requests a second at most: the registry asks API clients to stay well below its limits.
+CTGOV_RATE_PER_SECOND: float = _within(
+    "CTGOV_RATE_PER_SECOND", _env("CTGOV_RATE_PER_SECOND", float, 3.0), 0, 50, open_low=True
+)
+CTGOV_TIMEOUT: float = _within("CTGOV_TIMEOUT", _env("CTGOV_TIMEOUT", float, 20.0), 0, 300, open_low=True)
+CTGOV_MAX_RETRIES: int = _within("CTGOV_MAX_RETRIES", _env("CTGOV_MAX_RETRIES", int, 4), 0, 10)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

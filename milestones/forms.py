@@ -12,6 +12,7 @@ from milestones.models import EfficacyReadout, Milestone, SafetyEvent
 from milestones.vocab import Agency, ApprovalType, HoldType, MilestoneKind, MilestoneStatus, Outcome
 from programs.dates import PreciseDate
 from programs.forms.base import PreciseDateField, VersionedModelForm, add_model_errors, require_read_version
+from programs.lookups import company_found, company_named, indication_named
 from programs.models import Asset, AssetDesignation, AssetTarget, Company, Indication, Source
 from programs.text import normalize_name, slugify_code
 from programs.uniqueness import unique_errors
@@ -27,27 +28,6 @@ def upsert_source(url: str, title: str = "") -> Source:
     if not created and source.fill_title(title):
         source.save()
     return source
-
-
-def indication_named(name: str) -> Indication | None:
-    """The indication of this name (case-insensitive), created if new; None for blank."""
-    name = " ".join((name or "").split())
-    if not name:
-        return None
-    found = Indication.objects.filter(name__iexact=name).first()
-    return found or Indication.objects.create(name=name)
-
-
-def company_found(name: str) -> Company | None:
-    """The company with this name or alias (normalised), if any."""
-    key = normalize_name(name)
-    return Company.objects.filter(name__iexact=name.strip()).first() or Company.objects.filter(
-        aliases__normalized=key).first()
-
-
-def company_named(name: str) -> Company:
-    """The company with this name or alias (normalised), created if new (the form checked its slug)."""
-    return company_found(name) or Company.objects.create(name=name.strip(), slug=slugify_code(name))
 
 
 class QuickMilestoneForm(forms.Form):

@@ -15,13 +15,23 @@ The broker is the cache's Redis (``REDIS_URL``): while the cache has found it un
 No lost updates: ``save_if_unchanged`` claims the row with a conditional UPDATE on ``version``, so of
 two concurrent saves that read the same version exactly one wins; the loser gets ``VersionConflict``
 with what changed meanwhile. Shared by the editor views, the CSV import and the API.
+
+One recompute per import: an import that commits many small transactions (``import_ctgov``: one per
+study, so a bad record writes nothing and the rest still import) runs them inside ``recompute_once()``.
+The dirty flags are still set in each transaction (a crash mid-import leaves them for the sweeper), but
+the tasks those commits would queue are collected and sent once, when the block ends: one
+``recompute_assets`` for every asset touched and one ``recompute_stats`` for every group, instead of a
+recompute and a statistics run per study. What a rolled-back transaction would have queued is dropped
+with it (the collection happens in ``on_commit``).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -62,8 +72,83 @@ def send(task: Task, *args: Any) -> bool:
 
 
 def send_on_commit(task: Task, *args: Any) -> None:
-    """Queue ``task`` once the current transaction commits (at once outside a transaction)."""
-    transaction.on_commit(partial(send, task, *args))
+    """Queue ``task`` once the current transaction commits (at once outside a transaction).
+
+    Inside ``recompute_once()`` the task is collected on commit instead, and sent when the block ends.
+    """
+    batch = _batch.get()
+    if batch is not None:
+        transaction.on_commit(partial(batch.add, task, args))
+    else:
+        transaction.on_commit(partial(send, task, *args))
+
+
+@dataclass
+class _Batch:
+    """The tasks the committed transactions of one ``recompute_once()`` block asked for, coalesced."""
+
+    assets: set[int] = field(default_factory=set)
+    groups: set[str] = field(default_factory=set)
+    others: list[tuple[Task, tuple[Any, ...]]] = field(default_factory=list)
+
+    def add(self, task: Task, args: tuple[Any, ...]) -> None:
+        from programs.tasks import recompute_asset, recompute_assets, recompute_stats
+
+        if task is recompute_asset:
+            self.assets.add(args[0])
+        elif task is recompute_assets:
+            self.assets.update(args[0])
+        elif task is recompute_stats:
+            self.groups.update(args[0])
+        else:
+            self.others.append((task, args))
+
+    def flush(self) -> None:
+        """Send what was collected: the assets first, so the statistics read their new derived facts."""
+        from programs.tasks import SWEEP_BATCH, recompute_assets, recompute_stats
+
+        ids = sorted(self.assets)
+        # Run eagerly (no broker), the recompute marks the groups its derived changes feed: collect those
+        # too, so the statistics run once for the import. With a broker it runs later, on a worker.
+        after = _Batch()
+        token = _batch.set(after)
+        try:
+            for start in range(0, len(ids), SWEEP_BATCH):
+                send(recompute_assets, ids[start : start + SWEEP_BATCH])
+        finally:
+            _batch.reset(token)
+        groups = self.groups | after.groups
+        if after.assets:
+            self.others.append((recompute_assets, (sorted(after.assets),)))
+        self.others += after.others
+        if groups:
+            send(recompute_stats, sorted(groups))
+        for task, args in self.others:
+            send(task, *args)
+        self.assets, self.groups, self.others = set(), set(), []
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("recompute_batch", default=None)
+
+
+@contextmanager
+def recompute_once() -> Iterator[None]:
+    """Collect the recomputes the transactions committed inside this block queue; send them once at its end.
+
+    Also at an error's end: what committed before it is recomputed. Nested blocks join the outermost.
+    Inside an outer transaction the collected tasks are sent when that one commits (or dropped with it).
+    """
+    if _batch.get() is not None:
+        yield
+        return
+    batch = _Batch()
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+        # Registered last, so it runs after the collecting callbacks of an enclosing transaction.
+        transaction.on_commit(batch.flush)
 
 
 def stats_changed(groups: Iterable[str]) -> list[str]:
@@ -108,7 +193,7 @@ def assets_changed(asset_ids: Iterable[int], groups: Iterable[str] | None = None
     ids = sorted(set(asset_ids))
     flipped: list[int] = []
     for start in range(0, len(ids), _ID_CHUNK):
-        chunk = ids[start:start + _ID_CHUNK]
+        chunk = ids[start : start + _ID_CHUNK]
         clean = list(Asset.objects.filter(pk__in=chunk, derived_dirty=False).values_list("pk", flat=True))
         if clean:
             # A concurrent writer may flip some of them between the two queries: both then queue the
@@ -118,7 +203,7 @@ def assets_changed(asset_ids: Iterable[int], groups: Iterable[str] | None = None
     if ids:
         stats_changed(MODEL_GROUPS["programs.asset"] if groups is None else groups)
     for start in range(0, len(flipped), SWEEP_BATCH):
-        send_on_commit(recompute_assets, flipped[start:start + SWEEP_BATCH])
+        send_on_commit(recompute_assets, flipped[start : start + SWEEP_BATCH])
     return flipped
 
 
@@ -132,8 +217,9 @@ class FieldChange:
 class VersionConflict(Exception):
     """The record moved on since the editor read it; ``changes`` says what changed meanwhile."""
 
-    def __init__(self, instance: models.Model, read_version: int, current_version: int | None,
-                 changes: list[FieldChange]) -> None:
+    def __init__(
+        self, instance: models.Model, read_version: int, current_version: int | None, changes: list[FieldChange]
+    ) -> None:
         self.instance = instance
         self.read_version = read_version
         self.current_version = current_version
@@ -142,8 +228,10 @@ class VersionConflict(Exception):
             text = "This record was deleted meanwhile."
         else:
             what = "; ".join(f"{c.field}: {c.old!r} → {c.new!r}" for c in changes) or "no field shown"
-            text = (f"Someone saved this record meanwhile (version {read_version} → {current_version}). "
-                    f"Changed meanwhile: {what}. Review and save again.")
+            text = (
+                f"Someone saved this record meanwhile (version {read_version} → {current_version}). "
+                f"Changed meanwhile: {what}. Review and save again."
+            )
         super().__init__(text)
         self.message = text
 

@@ -1,4 +1,6 @@
-"""Celery tasks: derived facts and statistics, and background XLSX exports. Every run is recorded in ``JobRun``.
+"""Celery tasks: derived facts and statistics, the ClinicalTrials.gov sync, and background XLSX exports.
+
+Every run is recorded in ``JobRun`` (the exports in ``ExportLog``).
 
 All tasks are idempotent (they recompute from the data, never increment) and run with
 ``acks_late`` (settings), so a task lost with its worker is delivered again and does no harm. A
@@ -183,6 +185,37 @@ def sweep_dirty(self: Task) -> int:
             run.rows += len(groups)
         if ids or groups:
             data_version.bump()
+    return run.rows
+
+
+class CtgovSyncFailed(Exception):
+    """Some trials could not be refreshed; the message lists them (the run's ``JobRun.error``)."""
+
+
+@shared_task(bind=True, name="programs.sync_ctgov", **RETRY)
+def sync_ctgov(self: Task, nct_ids: list[str] | None = None) -> int:
+    """Refresh tracked trials from ClinicalTrials.gov (all, or those of ``nct_ids``); beat runs it weekly.
+
+    Idempotent: a trial whose record says nothing new is left as it is (only ``synced_at`` moves), and a
+    rerun re-reads the same records. Least recently synced trials go first, and no trial is started once
+    80 % of the soft time limit is spent, so a large registry is covered over consecutive runs. A run in
+    which any trial failed is recorded as failed, with every failed trial and its reason; the others are
+    written all the same (one transaction each). Returns the trials refreshed.
+    """
+    import time
+
+    from django.conf import settings
+
+    from programs.io.ctgov_sync import sync_trials
+
+    with job_run(self, [sorted(nct_ids)] if nct_ids else []) as run:
+        deadline = time.monotonic() + 0.8 * settings.CELERY_TASK_SOFT_TIME_LIMIT
+        report = sync_trials(nct_ids, deadline=deadline)
+        run.rows = report.count("refreshed")
+        log.info("ClinicalTrials.gov sync: %s", report.summary())
+        if report.failures:
+            lines = "\n".join(f"{r.nct_id}: {r.message}" for r in report.failures)
+            raise CtgovSyncFailed(f"{report.summary()}.\n{lines}")
     return run.rows
 
 

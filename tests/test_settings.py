@@ -33,6 +33,18 @@ def test_it_refuses_a_malformed_redis_url() -> None:
     assert "REDIS_URL" in result.stderr
 
 
+@pytest.mark.parametrize(("name", "value"), [
+    ("CTGOV_BASE_URL", "ftp://clinicaltrials.gov"), ("CTGOV_BASE_URL", "clinicaltrials.gov"),
+    ("CTGOV_BASE_URL", "https://clinicaltrials.gov:port"), ("CTGOV_BASE_URL", "https://h/?format=json"),
+    ("CTGOV_RATE_PER_SECOND", "0"), ("CTGOV_RATE_PER_SECOND", "fast"), ("CTGOV_TIMEOUT", "-1"),
+    ("CTGOV_MAX_RETRIES", "11"),
+])
+def test_it_refuses_a_malformed_clinicaltrials_setting(name: str, value: str) -> None:
+    result = _load(DEBUG="1", **{name: value})
+    assert result.returncode != 0
+    assert f"Environment variable {name} is malformed" in result.stderr
+
+
 def test_it_refuses_a_malformed_boolean() -> None:
     result = _load(DEBUG="perhaps")
     assert result.returncode != 0

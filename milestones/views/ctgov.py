@@ -1,4 +1,8 @@
-"""Attach a ClinicalTrials.gov study to an asset: fetched by NCT id when online, else an uploaded v2 JSON."""
+"""Attach a ClinicalTrials.gov study to an asset: fetched by NCT id when online, else an uploaded v2 JSON.
+
+The study's trial, arms, ids and phase start are written in one transaction; the asset's derived facts
+and the statistics are then recomputed once (``services.recompute_once``), not once per group flipped.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from django.shortcuts import render
 
 from programs.forms.base import add_model_errors
 from programs.io.ctgov import CtgovError, attach_study, fetch_study
+from programs.services import recompute_once
 from programs.validators import resolve_asset
 
 
@@ -48,17 +53,24 @@ def import_ctgov(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         asset = form.cleaned_data["asset_obj"]
         try:
-            milestone, created = attach_study(asset, form.cleaned_data["record"])
+            with recompute_once():
+                milestone, created = attach_study(asset, form.cleaned_data["record"])
         except CtgovError as exc:
             form.add_error("study_json", str(exc))
         except ValidationError as exc:
             add_model_errors(form, exc)
         else:
             if milestone is None:
-                messages.success(request, "Trial recorded; the study starts no phase (observational, phase NA or 4, "
-                                          "withdrawn, or no start date), so no phase start was added.")
+                messages.success(
+                    request,
+                    "Trial recorded; the study starts no phase (observational, phase NA or 4, "
+                    "withdrawn, or no start date), so no phase start was added.",
+                )
             else:
                 messages.success(request, f"{'Attached' if created else 'Updated'} {milestone}.")
             return HttpResponseRedirect(asset.get_absolute_url())
-    return render(request, "edit/form.html", {"form": form, "verbose_name": "ClinicalTrials.gov study",
-                                              "multipart": True, "formsets": {}})
+    return render(
+        request,
+        "edit/form.html",
+        {"form": form, "verbose_name": "ClinicalTrials.gov study", "multipart": True, "formsets": {}},
+    )

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from milestones.models import Milestone
-from programs.io import ctgov
+from programs.io import ctgov_client
 from programs.io.ctgov import CtgovError, attach_study, fetch_study, parse_study
 from tests.factories import AssetFactory
 
@@ -63,9 +63,12 @@ def test_it_explains_when_offline(monkeypatch) -> None:
     def offline(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise urllib.error.URLError("no route to host")
 
-    monkeypatch.setattr(ctgov.urllib.request, "urlopen", offline)
+    waits: list[float] = []
+    monkeypatch.setattr(ctgov_client.urllib.request, "urlopen", offline)
+    monkeypatch.setattr(ctgov_client, "pause", waits.append)  # the one retry's backoff, not really slept
     with pytest.raises(CtgovError, match="could not be reached.*upload it instead"):
         fetch_study("NCT06000001")
+    assert waits == [1.0]
     with pytest.raises(CtgovError, match="not an NCT id"):
         fetch_study("12345")
 
