@@ -24,7 +24,8 @@ def test_it_counts_assets_by_highest_phase(demo_stats: None) -> None:
 
 
 def test_it_counts_assets_by_target_and_pair(demo_stats: None) -> None:
-    assert figures("target") == {"EGFR": 4, "ERBB3": 3, "MUC1": 1, "ERBB2": 2, "CLDN18.2": 1}
+    # Varseta-M (CX-2051) targets EpCAM, as the CytomX release states.
+    assert figures("target") == {"EGFR": 4, "ERBB3": 3, "MUC1": 1, "ERBB2": 2, "CLDN18.2": 1, "EPCAM": 1}
     assert figures("target_pair") == {"EGFR-ERBB3": 3, "EGFR-MUC1": 1}
     assert Statistic.objects.get(group="target_pair", key="EGFR-ERBB3").meta["label"] == "EGFR x ERBB3"
 
