@@ -321,7 +321,10 @@ class Generator(TrialsMixin):
         # (no two events of one kind share a period), weeks between the parallel starts of one step.
         gaps = []
         for i, ev in enumerate(events):
-            parallel = i > 0 and (events[i - 1].kind, events[i - 1].phase) == (ev.kind, ev.phase)
+            prev = events[i - 1] if i else None
+            # Parallel: one step's starts (or IND steps) in several markets or indications, never one key twice.
+            parallel = (prev is not None and (prev.kind, prev.phase) == (ev.kind, ev.phase)
+                        and ev.kind in (MilestoneKind.PHASE_STARTED, *MilestoneKind.ind_kinds()))
             gaps.append(0 if ev.same_day else rng.randrange(7, 45) if parallel else rng.randrange(95, 240))
         day = min(dt.date(2012, 1, 1) + dt.timedelta(days=rng.randrange(0, 4000)),
                   HORIZON - dt.timedelta(days=sum(gaps)))

@@ -90,11 +90,15 @@ def approvals_heavy(monkeypatch: pytest.MonkeyPatch) -> None:
         ("WITHDRAWN", 0.5),
         ("REAPPROVED", 0.5),
         ("SECOND_INDICATION", 0.8),
-        ("CONVERTED", 0.7),
+        ("CONVERTED", 0.9),
         ("OTHER_MARKET", 0.9),
         ("CRL", 0.5),
     ]:
         monkeypatch.setattr(generation_events, name, chance)
+    # Mostly accelerated / conditional first approvals: many conversions, each a second approval of one
+    # (indication, agency) that must not fall in the first one's period (the natural key).
+    special = {"FDA": ("accelerated", 0.8), "NMPA": ("conditional", 0.8), "EC": ("conditional", 0.5)}
+    monkeypatch.setattr(generation_events, "SPECIAL_APPROVAL", special)
 
 
 @pytest.mark.usefixtures("approvals_heavy")
