@@ -72,6 +72,8 @@ ORDER BY a.code LIMIT 50
 PAIR_WHERE = """WHERE a.target_pair_id IN (SELECT tp.id FROM programs_targetpair tp
   JOIN programs_target l ON l.id = tp.low_id JOIN programs_target h ON h.id = tp.high_id
   WHERE (l.symbol, h.symbol) IN (('EGFR','ERBB3'),('ERBB3','EGFR')))"""
+APPROVED_WHERE = """WHERE a.id IN (SELECT asset_id FROM milestones_regulatorystatus
+  WHERE agency = 'FDA' AND state = 'approved')"""
 SEARCH_WHERE = """WHERE a.id IN (SELECT asset_id FROM programs_assetdesignation WHERE normalized LIKE %s
   UNION SELECT id FROM programs_asset WHERE UPPER(search_text) LIKE UPPER(%s)
   UNION SELECT asset_id FROM programs_assetdesignation WHERE normalized %% %s)"""
@@ -118,6 +120,15 @@ DETAIL_SQL = [
     "SELECT ap.position, p.name, p.payload_class FROM programs_assetpayload ap JOIN programs_payload p "
     "ON p.id = ap.payload_id WHERE ap.asset_id = %(id)s ORDER BY ap.position",
     "SELECT name, kind FROM programs_assetdesignation WHERE asset_id = %(id)s",
+    # "Where it is approved": the derived status rows with their indications.
+    "SELECT r.agency, r.state, r.approval_type, r.converted, r.phase, r.since, r.since_precision, i.name "
+    "FROM milestones_regulatorystatus r LEFT JOIN programs_indication i ON i.id = r.indication_id "
+    "WHERE r.asset_id = %(id)s ORDER BY r.position",
+    # The Trials section: the asset's trials with their registry ids, newest start first.
+    "SELECT t.id, t.acronym, t.title, t.phases, t.overall_status, t.primary_completion_date, "
+    "t.primary_completion_precision, t.primary_completion_type, r.value FROM milestones_trial t "
+    "JOIN milestones_trial_assets ta ON ta.trial_id = t.id LEFT JOIN milestones_trialregistryid r ON r.trial_id = t.id "
+    "WHERE ta.asset_id = %(id)s ORDER BY t.start_date DESC, t.id, r.value",
     "SELECT m.*, s.url, s.title, i.name FROM milestones_milestone m JOIN programs_source s ON s.id = m.source_id "
     "LEFT JOIN programs_indication i ON i.id = m.indication_id WHERE m.asset_id = %(id)s ORDER BY m.date",
     "SELECT d.*, s.url FROM programs_deal d JOIN programs_deal_assets da ON da.deal_id = d.id "
@@ -185,6 +196,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--assets", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", default="",
+                        help="Run only the cases whose name contains one of these comma-separated texts.")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("Note: not PostgreSQL; the figures that matter are PostgreSQL's.")
@@ -204,7 +217,11 @@ def main() -> None:
     user, _ = get_user_model().objects.get_or_create(username="bench-viewer")
     client = Client()
     client.force_login(user)
-    asset = Asset.objects.filter(highest_phase="phase3").order_by("code").first() or Asset.objects.first()
+    # An asset with every section filled: marketed (regulatory status rows), trials, a phase 3 history.
+    asset = (Asset.objects.filter(marketed=True, trials__isnull=False, regulatory_statuses__state="withdrawn")
+             .order_by("code").first()
+             or Asset.objects.filter(marketed=True, trials__isnull=False).order_by("code").first()
+             or Asset.objects.filter(highest_phase="phase3").order_by("code").first() or Asset.objects.first())
     assert asset is not None
     term = asset.code[:7]
 
@@ -250,11 +267,14 @@ def main() -> None:
         ("asset list", page("/assets/"), list_floor(), first_floor(), list_floor()),
         ("list by pair EGFR x ERBB3", page("/assets/", {"pair": "EGFR-ERBB3"}), list_floor(PAIR_WHERE),
          first_floor(PAIR_WHERE, pair_where=""), first_floor(PAIR_WHERE, pair=False)),
+        ("list approved_by=FDA", page("/assets/", {"approved_by": "FDA"}), list_floor(APPROVED_WHERE),
+         first_floor(APPROVED_WHERE), first_floor(APPROVED_WHERE)),
         (f"search {term!r}", page("/assets/", {"q": term}), list_floor(SEARCH_WHERE, search_params),
          first_floor(SEARCH_WHERE, search_params), first_floor(SEARCH_WHERE, search_params)),
         (f"asset page {asset.code}", page(asset.get_absolute_url()), detail_floor, detail_floor, detail_floor),
     ]
-    print(f"{Asset.objects.count()} assets on {connection.vendor}; {ROUNDS} rounds each; times in ms")
+    print(f"{Asset.objects.count()} assets on {connection.vendor}; {ROUNDS} rounds each; times in ms; "
+          f"load average {os.getloadavg()[0]:.1f}")
     print(f"{'case':45} {'page med':>9} {'page p95':>9} {'sql med':>8} {'sql p95':>8}", end=" ")
     print(f"{'ratio med':>9} {'ratio p95':>9}")
     def first_with_worker() -> None:
@@ -263,12 +283,15 @@ def main() -> None:
 
     states = (("warm", None), ("edited", edit), ("first", cache.clear), ("first, worker", first_with_worker))
     for name, page_fn, floor_fn, first_floor_fn, worker_floor_fn in cases:
+        if args.only and not any(part in name for part in args.only.split(",")):
+            continue
         floors = {"warm": floor_fn, "edited": floor_fn, "first": first_floor_fn, "first, worker": worker_floor_fn}
         for state, before in states:
             page_t, floor_t = timed_pair(page_fn, floors[state], before=before)
             fm, fp = statistics.median(floor_t), p95(floor_t)
             pm, pp = statistics.median(page_t), p95(page_t)
-            print(f"{name + ', ' + state:45} {pm:9.1f} {pp:9.1f} {fm:8.1f} {fp:8.1f} {pm / fm:9.1f} {pp / fp:9.1f}")
+            print(f"{name + ', ' + state:45} {pm:9.1f} {pp:9.1f} {fm:8.1f} {fp:8.1f} {pm / fm:9.1f} {pp / fp:9.1f}"
+                  f"  (load {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

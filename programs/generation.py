@@ -2,10 +2,13 @@
 
 Realistic enough to stress the pages: targets skewed towards the popular ones (ERBB2, TROP2, EGFR,
 ...), real bispecific pairs (EGFR x ERBB3, EGFR x MUC1, ERBB2 biparatopic), a phase funnel, about
-ten milestones per clinical asset, deals with parties and terms, safety events. Deterministic for a
-seed. Fast: rows get explicit primary keys so every table is written with ``bulk_create`` in one
-pass, and the derived asset columns are computed in Python by ``programs.derived.derive`` (the same
-rules as ``recompute_asset``) before the assets are inserted. Historical (simple-history) rows are
+ten milestones per clinical asset (approvals, conversions, label expansions, withdrawals and
+re-approvals per indication and agency: ``programs.generation_events``), a trial per group of phase
+starts (``programs.generation_trials``), deals with parties and terms, safety events. Deterministic
+for a seed. Fast: rows get explicit primary keys so every table is written in one bulk pass, and
+the derived asset columns and ``RegulatoryStatus`` rows are computed in Python by
+``programs.derived.derive_all`` (the same rules as ``recompute_asset``) before the assets are
+inserted, so a recompute of generated data changes nothing. Historical (simple-history) rows are
 not written for generated data.
 """
 
@@ -27,10 +30,12 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from milestones.models import Milestone, SafetyEvent
+from milestones.models import Milestone, RegulatoryStatus, SafetyEvent, Trial, TrialRegistryId
 from milestones.vocab import Assessment, GradeBand, MilestoneKind, MilestoneStatus, SafetyCategory
 from programs import data_version
-from programs.derived import derive
+from programs.derived import derive_all
+from programs.generation_events import Ev, regulatory_events
+from programs.generation_trials import TrialsMixin
 from programs.models import (
     Asset,
     AssetDesignation,
@@ -78,6 +83,10 @@ CLINICAL_STEPS = [Phase.PHASE1, Phase.PHASE1_2, Phase.PHASE2, Phase.PHASE2_3, Ph
 SYLLABLES = ["ba", "ce", "di", "fo", "gu", "ka", "le", "mi", "no", "pu", "ra", "se", "ti", "vo", "xa", "zu"]
 BATCH = 2000
 NULL = "\\N"  # COPY's NULL marker; no generated text equals it
+# No occurred event is generated after this day (a fixed day, not today: the data depend on the seed only).
+HORIZON = dt.date(2026, 6, 30)
+REGULATORY_FIELDS = ("indication_id", "agency", "state", "approval_type", "converted", "phase", "since",
+                     "since_precision")
 
 
 @dataclass
@@ -87,6 +96,8 @@ class Generated:
     deals: int = 0
     safety_events: int = 0
     companies: int = 0
+    trials: int = 0
+    regulatory_rows: int = 0
 
 
 def _word(i: int) -> str:
@@ -108,10 +119,10 @@ def _db_text(value: Any) -> Any:
     if isinstance(value, str):
         return str(value)
     if isinstance(value, bool):
-        return "t" if value else "f"
+        return value  # SQLite stores 1/0; COPY's csv writes True/False, which PostgreSQL reads as booleans
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
-    if isinstance(value, dict):
+    if isinstance(value, (dict, list)):
         return json.dumps(value)
     return str(value)
 
@@ -196,7 +207,7 @@ def _reset_sequences(models_: list[type[models.Model]]) -> None:
             cursor.execute(statement)
 
 
-class Generator:
+class Generator(TrialsMixin):
     """One generation run; ``run`` writes everything and returns the counts."""
 
     def __init__(self, n_assets: int, seed: int, progress: Callable[[str], None] | None = None,
@@ -210,6 +221,7 @@ class Generator:
         self.progress = progress or (lambda _msg: None)
         self.now = timezone.now()
         self.rank = {p.value: Phase.rank(p.value) for p in Phase}
+        self.horizon = HORIZON
 
     # --- reference rows -----------------------------------------------------------------
     def _reference(self) -> None:
@@ -225,7 +237,8 @@ class Generator:
         self.target_names = {s: [s, *[a.name for a in t.aliases.all()]] for s, t in self.targets.items()}
         self.pairs = [p for p in REAL_PAIRS if p[0] in self.targets and p[1] in self.targets]
         self.payloads = [Payload.objects.get_or_create(name=n, defaults={"payload_class": c})[0] for n, c in PAYLOADS]
-        self.indications = [Indication.objects.get_or_create(name=n)[0].pk for n in INDICATIONS]
+        self.indication_names = {Indication.objects.get_or_create(name=n)[0].pk: n for n in INDICATIONS}
+        self.indications = list(self.indication_names)
         self.pair_ids: dict[tuple[int, int], int] = {(p.low_id, p.high_id): p.pk for p in TargetPair.objects.all()}
 
     def _pair_id(self, a: Target, b: Target) -> int:
@@ -272,10 +285,10 @@ class Generator:
             return AntibodyFormat.BIPARATOPIC, [symbol, symbol]
         return AntibodyFormat.FRAGMENT_OTHER, rng.choices(self.target_order, self.target_weights)
 
-    def _milestones(self, asset_id: int, stage: str) -> list[Milestone]:
-        """A plausible history up to ``stage`` plus a planned next step; dates strictly increase."""
+    def _milestones(self, asset: dict[str, Any], stage: str) -> list[Milestone]:
+        """A plausible history up to ``stage`` plus a planned next step, with its trials; dates never go
+        back, and no occurred event is later than ``HORIZON``."""
         rng = self.rng
-        day = dt.date(2012, 1, 1) + dt.timedelta(days=rng.randrange(0, 4000))
         rank = self.rank[stage]
         agencies = ["FDA", "NMPA"] if rng.random() < 0.5 else ["NMPA", "FDA"]
         # Most programmes file in more than one market (China and the US, often Europe or Japan too).
@@ -283,53 +296,74 @@ class Generator:
         if len(agencies) == 2 and rng.random() < 0.35:
             agencies.append(rng.choice(["EMA", "PMDA", "MFDS"]))
         indications = rng.sample(self.indications, rng.randrange(1, 5))
-        events: list[tuple[str, str, str, int | None]] = []  # kind, agency, phase, indication
+        events: list[Ev] = []
         if rank >= self.rank[Phase.IND_ENABLING]:
-            events += [(MilestoneKind.IND_SUBMITTED, a, "", None) for a in agencies]
-            events += [(MilestoneKind.IND_ACCEPTED, a, "", None) for a in agencies]
+            events += [Ev(MilestoneKind.IND_SUBMITTED, a) for a in agencies]
+            events += [Ev(MilestoneKind.IND_ACCEPTED, a) for a in agencies]
         if rank >= self.rank[Phase.IND]:
-            events += [(MilestoneKind.IND_CLEARED, a, "", None) for a in agencies]
+            events += [Ev(MilestoneKind.IND_CLEARED, a) for a in agencies]
+        top_step = None
         for step in CLINICAL_STEPS:
             if rank >= self.rank[step]:
+                top_step = step
                 if step == Phase.PHASE1:
-                    events.append((MilestoneKind.FIRST_PATIENT_DOSED, agencies[0], Phase.PHASE1, indications[0]))
-                events += [(MilestoneKind.PHASE_STARTED, a, step, ind) for a in agencies for ind in indications[:3]]
+                    events.append(Ev(MilestoneKind.FIRST_PATIENT_DOSED, agencies[0], Phase.PHASE1, indications[0]))
+                events += [Ev(MilestoneKind.PHASE_STARTED, a, step, ind) for a in agencies for ind in indications[:3]]
         if rank >= self.rank[Phase.PHASE1] and rng.random() < 0.5:
             kind = rng.choice([MilestoneKind.FAST_TRACK, MilestoneKind.BREAKTHROUGH, MilestoneKind.ORPHAN_DRUG])
-            events.append((kind, "FDA", "", indications[0]))
-        if rank >= self.rank[Phase.FILED]:
-            events += [(MilestoneKind.FILING_SUBMITTED, agencies[0], "", indications[0]),
-                       (MilestoneKind.FILING_ACCEPTED, agencies[0], "", indications[0])]
-        if rank >= self.rank[Phase.APPROVED]:
-            events.append((MilestoneKind.APPROVAL, agencies[0], "", indications[0]))
+            events.append(Ev(kind, "FDA", indication=indications[0]))
+        events += regulatory_events(rng, agencies, indications, filed=rank >= self.rank[Phase.FILED],
+                                    approved=rank >= self.rank[Phase.APPROVED])
         if rank >= self.rank[Phase.PHASE1] and rng.random() < 0.04:
-            events += [(MilestoneKind.CLINICAL_HOLD, agencies[0], "", None),
-                       (MilestoneKind.HOLD_LIFTED, agencies[0], "", None)]
-        out = []
-        source = rng.choice(self.sources)
-        for kind, agency, phase, indication in events:
-            day += dt.timedelta(days=rng.randrange(95, 240))  # > a quarter: no two events share a period
-            precision = rng.choices([DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.QUARTER], [7, 2, 1])[0]
-            when = day if precision == DatePrecision.DAY else day.replace(day=1)
-            out.append(self._milestone(asset_id, kind, agency, phase, indication, MilestoneStatus.OCCURRED, when,
-                                       precision, source))
+            events += [Ev(MilestoneKind.CLINICAL_HOLD, agencies[0]), Ev(MilestoneKind.HOLD_LIFTED, agencies[0],
+                                                                        lifts=True)]
+        # Gaps first, so the history can end before the horizon: more than a quarter between steps
+        # (no two events of one kind share a period), weeks between the parallel starts of one step.
+        gaps = []
+        for i, ev in enumerate(events):
+            prev = events[i - 1] if i else None
+            # Parallel: one step's starts (or IND steps) in several markets or indications, never one key twice.
+            parallel = (prev is not None and (prev.kind, prev.phase) == (ev.kind, ev.phase)
+                        and ev.kind in (MilestoneKind.PHASE_STARTED, *MilestoneKind.ind_kinds()))
+            gaps.append(0 if ev.same_day else rng.randrange(7, 45) if parallel else rng.randrange(95, 240))
+        day = min(dt.date(2012, 1, 1) + dt.timedelta(days=rng.randrange(0, 4000)),
+                  HORIZON - dt.timedelta(days=sum(gaps)))
+        values: list[dict[str, Any]] = []
+        source = asset["source_id"]
+        hold: int | None = None
+        when, precision = day, DatePrecision.DAY
+        for ev, gap in zip(events, gaps, strict=True):
+            if not ev.same_day:
+                day += dt.timedelta(days=gap)
+                precision = rng.choices([DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.QUARTER], [7, 2, 1])[0]
+                when = day if precision == DatePrecision.DAY else day.replace(day=1)
+            row = self._milestone(asset["id"], ev, MilestoneStatus.OCCURRED, when, precision, source)
+            if ev.kind == MilestoneKind.CLINICAL_HOLD:
+                hold = row["id"]
+            row["lifts_id"] = hold if ev.lifts else None
+            values.append(row)
         nxt = next((s for s in CLINICAL_STEPS if self.rank[s] > rank), None)
         if nxt is not None and rng.random() < 0.7:
             later = day + dt.timedelta(days=rng.randrange(90, 700))
             start = dt.date(later.year, 3 * ((later.month - 1) // 3) + 1, 1)
-            out.append(self._milestone(asset_id, MilestoneKind.PHASE_STARTED, agencies[0], nxt, indications[0],
-                                       MilestoneStatus.PLANNED, start, DatePrecision.QUARTER, source))
+            planned = Ev(MilestoneKind.PHASE_STARTED, agencies[0], nxt, indications[0])
+            values.append(self._milestone(asset["id"], planned, MilestoneStatus.PLANNED, start, DatePrecision.QUARTER,
+                                          source))
+        self._trials(asset, values, top_step if rank < self.rank[Phase.FILED] else None)
+        out = []
+        for row in values:
+            self.out.add(Milestone, row)
+            out.append(Milestone(**row))  # unsaved: derive_all() reads its properties (is_overdue, when, ...)
         return out
 
-    def _milestone(self, asset_id: int, kind: str, agency: str, phase: str, indication: int | None, status: str,
-                   when: dt.date, precision: str, source: int) -> Milestone:
+    def _milestone(self, asset_id: int, ev: Ev, status: str, when: dt.date, precision: str,
+                   source: int) -> dict[str, Any]:
         planned = status == MilestoneStatus.PLANNED
-        values = {"id": self.ids.take(Milestone), "asset_id": asset_id, "kind": kind, "agency": agency,
-                  "phase": phase, "status": status, "date": when, "date_precision": precision,
-                  "planned_date": when if planned else None, "planned_precision": precision if planned else "",
-                  "indication_id": indication, "source_id": source}
-        self.out.add(Milestone, values)
-        return Milestone(**values)  # unsaved: derive() reads its properties (is_overdue, when, ...)
+        return {"id": self.ids.take(Milestone), "asset_id": asset_id, "kind": ev.kind, "agency": ev.agency,
+                "phase": ev.phase, "status": status, "date": when, "date_precision": precision,
+                "planned_date": when if planned else None, "planned_precision": precision if planned else "",
+                "indication_id": ev.indication, "approval_type": ev.approval_type, "outcome": ev.outcome,
+                "source_id": source, "trial_id": "", "trial_record_id": None}
 
     def _asset_batch(self, count: int) -> None:
         rng = self.rng
@@ -351,8 +385,15 @@ class Generator:
                        f"{rng.choice(['vedotin', 'deruxtecan', 'govitecan', 'tirumotecan'])}")
             status = "discontinued" if rng.random() < 0.05 else "active"
             stage = rng.choices(stages, weights)[0]
-            ms = self._milestones(pk, stage)
-            derived = derive(SimpleNamespace(status=status), ms)  # type: ignore[arg-type]
+            ms = self._milestones({"id": pk, "code": code, "originator_id": originator_id, "status": status,
+                                   "source_id": rng.choice(self.sources)}, stage)
+            derived, reg = derive_all(SimpleNamespace(status=status), ms)  # type: ignore[arg-type]
+            for position, row in enumerate(reg.rows):
+                self.out.add(RegulatoryStatus, {
+                    "id": self.ids.take(RegulatoryStatus), "asset_id": pk, "position": position,
+                    **{f: getattr(row, f) for f in REGULATORY_FIELDS},
+                })
+            self.result.regulatory_rows += len(reg.rows)
             target_objs = [self.targets[s] for s in symbols]
             masked = rng.random() < 0.06
             search = [code, inn, originator_name, *[n for s in dict.fromkeys(symbols) for n in self.target_names[s]]]
@@ -445,7 +486,8 @@ class Generator:
                 self.progress(f"{done} assets")
             self._deals()
             _reset_sequences([Company, Source, Asset, AssetTarget, AssetPayload, AssetDesignation, Milestone,
-                              SafetyEvent, Deal, DealParty, DealTerms, Deal.assets.through])
+                              SafetyEvent, Deal, DealParty, DealTerms, Deal.assets.through, RegulatoryStatus, Trial,
+                              TrialRegistryId, Trial.assets.through, Trial.conditions.through])
         data_version.bump()  # bulk writes send no signals
         return self.result
 

@@ -11,7 +11,10 @@ from programs.generation import generate
 
 
 class Command(BaseCommand):
-    help = "Generate N realistic synthetic assets with milestones, deals and safety events (deterministic by seed)."
+    help = (
+        "Generate N realistic synthetic assets with milestones, regulatory status, trials, deals and safety "
+        "events (deterministic by seed)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--assets", type=int, default=1000)
@@ -24,6 +27,7 @@ class Command(BaseCommand):
         result = generate(options["assets"], options["seed"], progress, options["deals"])
         self.stdout.write(
             f"Generated {result.assets} assets, {result.milestones} milestones, {result.deals} deals, "
-            f"{result.safety_events} safety events, {result.companies} companies "
+            f"{result.safety_events} safety events, {result.companies} companies, {result.trials} trials, "
+            f"{result.regulatory_rows} regulatory status rows "
             f"in {time.perf_counter() - started:.1f} s."
         )
