@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from milestones.models import Milestone, SafetyEvent
 from milestones.vocab import Assessment, GradeBand, MilestoneKind, MilestoneStatus, SafetyCategory
-from programs import data_version
+from programs import data_version, summaries
 from programs.derived import derive
 from programs.models import (
     Asset,
@@ -447,6 +447,7 @@ class Generator:
             _reset_sequences([Company, Source, Asset, AssetTarget, AssetPayload, AssetDesignation, Milestone,
                               SafetyEvent, Deal, DealParty, DealTerms, Deal.assets.through])
         data_version.bump()  # bulk writes send no signals
+        summaries.rebuild()  # nor do they mark the target and company summaries
         return self.result
 
 
