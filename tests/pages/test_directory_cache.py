@@ -19,14 +19,21 @@ def _urls() -> list[str]:
     company = Company.objects.order_by("pk").first()
     deal = Deal.objects.order_by("pk").first()
     assert company is not None
-    urls = ["/companies/", "/targets/", "/deals/", "/deals/?kind=licence", "/", company.get_absolute_url(),
-            Target.objects.get(symbol="ERBB2").get_absolute_url()]
+    urls = [
+        "/companies/",
+        "/targets/",
+        "/deals/",
+        "/deals/?kind=licence",
+        "/",
+        company.get_absolute_url(),
+        Target.objects.get(symbol="ERBB2").get_absolute_url(),
+    ]
     return urls + ([deal.get_absolute_url()] if deal is not None else [])  # the small data set has no deal
 
 
 def _main(response: Any) -> str:
     html = response.content.decode()
-    return html[html.index("<main"):html.index("</main>")]
+    return html[html.index("<main") : html.index("</main>")]
 
 
 def test_a_repeated_view_reads_the_cache(
