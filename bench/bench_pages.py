@@ -45,13 +45,15 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench import _floors  # noqa: E402
 from programs import data_version  # noqa: E402
 from programs.facets import warm_plain_list  # noqa: E402
 from programs.filters.assets import IND_AGENCIES  # noqa: E402
 from programs.generation import generate  # noqa: E402
-from programs.models import Asset  # noqa: E402
+from programs.models import Asset, Company, Deal, Target  # noqa: E402
 
 ROUNDS = 30
 PAGE = 50
@@ -78,6 +80,7 @@ SEARCH_WHERE = """WHERE a.id IN (SELECT asset_id FROM programs_assetdesignation 
   UNION SELECT id FROM programs_asset WHERE UPPER(search_text) LIKE UPPER(%s)
   UNION SELECT asset_id FROM programs_assetdesignation WHERE normalized %% %s)"""
 
+
 def facet_sql(where: str, pair_where: str | None = None, *, pair: bool = True) -> list[str]:
     """Hand-written facet counts: every value's count over the assets matching the other filters.
 
@@ -86,12 +89,16 @@ def facet_sql(where: str, pair_where: str | None = None, *, pair: bool = True) -
     matching assets only when something is filtered.
     """
     pair_where = where if pair_where is None else pair_where
-    pairs = [
-        "SELECT l.symbol, h.symbol, count(*) FROM programs_asset a "
-        "JOIN programs_targetpair tp ON tp.id = a.target_pair_id "
-        "JOIN programs_target l ON l.id = tp.low_id JOIN programs_target h ON h.id = tp.high_id "
-        f"{pair_where.replace('WHERE', 'WHERE true AND', 1) if pair_where else ''} GROUP BY 1, 2",
-    ] if pair else []
+    pairs = (
+        [
+            "SELECT l.symbol, h.symbol, count(*) FROM programs_asset a "
+            "JOIN programs_targetpair tp ON tp.id = a.target_pair_id "
+            "JOIN programs_target l ON l.id = tp.low_id JOIN programs_target h ON h.id = tp.high_id "
+            f"{pair_where.replace('WHERE', 'WHERE true AND', 1) if pair_where else ''} GROUP BY 1, 2",
+        ]
+        if pair
+        else []
+    )
     among = f"AND x.asset_id IN (SELECT a.id FROM programs_asset a {where})" if where else ""
     agencies = ", ".join(f"count(*) FILTER (WHERE a.first_ind ? '{agency}')" for agency in IND_AGENCIES)
     return [
@@ -149,12 +156,19 @@ DETAIL_SQL = [
     "WHERE target_id IN (SELECT target_id FROM programs_assettarget WHERE asset_id = %(id)s) "
     "AND asset_id <> %(id)s ORDER BY asset_id DESC LIMIT 12)",
     # The change history: the newest rows of the asset's own history table and of its children's.
-    *[f"SELECT * FROM {table} WHERE {col} = %(id)s ORDER BY history_date DESC LIMIT 40" for table, col in [
-        ("programs_historicalasset", "id"), ("programs_historicalassetdesignation", "asset_id"),
-        ("programs_historicalassettarget", "asset_id"), ("programs_historicalassetpayload", "asset_id"),
-        ("milestones_historicalmilestone", "asset_id"), ("milestones_historicalsafetyevent", "asset_id"),
-        ("milestones_historicalsafetymeasure", "asset_id"), ("milestones_historicalefficacyreadout", "asset_id"),
-    ]],
+    *[
+        f"SELECT * FROM {table} WHERE {col} = %(id)s ORDER BY history_date DESC LIMIT 40"
+        for table, col in [
+            ("programs_historicalasset", "id"),
+            ("programs_historicalassetdesignation", "asset_id"),
+            ("programs_historicalassettarget", "asset_id"),
+            ("programs_historicalassetpayload", "asset_id"),
+            ("milestones_historicalmilestone", "asset_id"),
+            ("milestones_historicalsafetyevent", "asset_id"),
+            ("milestones_historicalsafetymeasure", "asset_id"),
+            ("milestones_historicalefficacyreadout", "asset_id"),
+        ]
+    ],
 ]
 
 
@@ -164,8 +178,12 @@ def _ms(fn: Callable[[], object]) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def timed_pair(page: Callable[[], object], floor: Callable[[], object], rounds: int = ROUNDS,
-               before: Callable[[], object] | None = None) -> tuple[list[float], list[float]]:
+def timed_pair(
+    page: Callable[[], object],
+    floor: Callable[[], object],
+    rounds: int = ROUNDS,
+    before: Callable[[], object] | None = None,
+) -> tuple[list[float], list[float]]:
     """Page and floor times, one of each per round (the machine's drift falls on both alike)."""
     page()  # warm caches and connection
     floor()
@@ -189,6 +207,7 @@ def sql(*statements: str, params: list[object] | tuple[object, ...] = ()) -> Cal
                 cursor.execute(statement, params)
                 cursor.fetchall()
         return None
+
     return run
 
 
@@ -196,8 +215,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--assets", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--only", default="",
-                        help="Run only the cases whose name contains one of these comma-separated texts.")
+    parser.add_argument(
+        "--only", default="", help="Run only the cases whose name contains one of these comma-separated texts."
+    )
+    parser.add_argument("--markdown", action="store_true", help="Also print the results as a Markdown table.")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("Note: not PostgreSQL; the figures that matter are PostgreSQL's.")
@@ -212,8 +233,10 @@ def main() -> None:
             cursor.execute("VACUUM ANALYZE")
             # The planner costs docker-compose.yml gives the server (SSD storage), for pages and floors.
             cursor.execute("SET random_page_cost = 1.1")
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     user, _ = get_user_model().objects.get_or_create(username="bench-viewer")
     client = Client()
     client.force_login(user)
@@ -230,6 +253,7 @@ def main() -> None:
             response = client.get(url, params or {})
             assert response.status_code == 200, (url, response.status_code)
             return response
+
         return run
 
     def detail_floor() -> None:
@@ -243,8 +267,9 @@ def main() -> None:
     def list_floor(where: str = "", params: tuple[object, ...] = ()) -> Callable[[], object]:
         return sql(LIST_SQL.format(where=where), COUNT_SQL.format(where=where), params=params)
 
-    def first_floor(where: str = "", params: tuple[object, ...] = (), pair_where: str | None = None,
-                    pair: bool = True) -> Callable[[], object]:
+    def first_floor(
+        where: str = "", params: tuple[object, ...] = (), pair_where: str | None = None, pair: bool = True
+    ) -> Callable[[], object]:
         """The first view also counts every facet value: rows, total and the facet GROUP BYs (each
         statement embeds ``where`` once, so each takes ``params`` once). ``pair=False``: without
         the pair facet's count over every asset (taken from the worker's counts)."""
@@ -265,33 +290,126 @@ def main() -> None:
     # facet counts the page still runs itself).
     cases = [
         ("asset list", page("/assets/"), list_floor(), first_floor(), list_floor()),
-        ("list by pair EGFR x ERBB3", page("/assets/", {"pair": "EGFR-ERBB3"}), list_floor(PAIR_WHERE),
-         first_floor(PAIR_WHERE, pair_where=""), first_floor(PAIR_WHERE, pair=False)),
-        ("list approved_by=FDA", page("/assets/", {"approved_by": "FDA"}), list_floor(APPROVED_WHERE),
-         first_floor(APPROVED_WHERE), first_floor(APPROVED_WHERE)),
-        (f"search {term!r}", page("/assets/", {"q": term}), list_floor(SEARCH_WHERE, search_params),
-         first_floor(SEARCH_WHERE, search_params), first_floor(SEARCH_WHERE, search_params)),
+        (
+            "list by pair EGFR x ERBB3",
+            page("/assets/", {"pair": "EGFR-ERBB3"}),
+            list_floor(PAIR_WHERE),
+            first_floor(PAIR_WHERE, pair_where=""),
+            first_floor(PAIR_WHERE, pair=False),
+        ),
+        (
+            "list approved_by=FDA",
+            page("/assets/", {"approved_by": "FDA"}),
+            list_floor(APPROVED_WHERE),
+            first_floor(APPROVED_WHERE),
+            first_floor(APPROVED_WHERE),
+        ),
+        (
+            f"search {term!r}",
+            page("/assets/", {"q": term}),
+            list_floor(SEARCH_WHERE, search_params),
+            first_floor(SEARCH_WHERE, search_params),
+            first_floor(SEARCH_WHERE, search_params),
+        ),
         (f"asset page {asset.code}", page(asset.get_absolute_url()), detail_floor, detail_floor, detail_floor),
     ]
+    three = {"target": "EGFR", "highest_phase": "phase1", "payload_class": "topo1"}
+    three_where = (
+        "WHERE a.id IN (SELECT x.asset_id FROM programs_assettarget x JOIN programs_target t ON t.id = x.target_id "
+        "WHERE t.symbol = 'EGFR') AND a.highest_phase = 'phase1' AND a.id IN (SELECT x.asset_id FROM "
+        "programs_assetpayload x JOIN programs_payload p ON p.id = x.payload_id WHERE p.payload_class = 'topo1')"
+    )
+    cases.insert(
+        2,
+        (
+            "list by 3 facets",
+            page("/assets/", three),
+            list_floor(three_where),
+            first_floor(three_where),
+            first_floor(three_where),
+        ),
+    )
+    cases += directory_cases(page)
     print(f"{Asset.objects.count()} assets on {connection.vendor}; {ROUNDS} rounds each; times in ms; "
           f"load average {os.getloadavg()[0]:.1f}")
     print(f"{'case':45} {'page med':>9} {'page p95':>9} {'sql med':>8} {'sql p95':>8}", end=" ")
     print(f"{'ratio med':>9} {'ratio p95':>9}")
+
     def first_with_worker() -> None:
         cache.clear()
         warm_plain_list()  # what the worker does after every change
 
     states = (("warm", None), ("edited", edit), ("first", cache.clear), ("first, worker", first_with_worker))
+    results: list[tuple[str, str, float, float, float, float]] = []
     for name, page_fn, floor_fn, first_floor_fn, worker_floor_fn in cases:
         if args.only and not any(part in name for part in args.only.split(",")):
             continue
         floors = {"warm": floor_fn, "edited": floor_fn, "first": first_floor_fn, "first, worker": worker_floor_fn}
         for state, before in states:
+            if worker_floor_fn is None and state == "first, worker":
+                continue  # only the asset list has facet counts a worker keeps warm
             page_t, floor_t = timed_pair(page_fn, floors[state], before=before)
             fm, fp = statistics.median(floor_t), p95(floor_t)
             pm, pp = statistics.median(page_t), p95(page_t)
+            results.append((name, state, pm, pp, fm, fp))
             print(f"{name + ', ' + state:45} {pm:9.1f} {pp:9.1f} {fm:8.1f} {fp:8.1f} {pm / fm:9.1f} {pp / fp:9.1f}"
                   f"  (load {os.getloadavg()[0]:.1f})")
+    if args.markdown:
+        load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(
+            f"\n{time.strftime('%Y-%m-%d')}, {Asset.objects.count()} assets, {connection.vendor}, load average {load}\n"
+        )
+        print("| page | state | page p50 | page p95 | floor p50 | floor p95 | ratio p50 | ratio p95 |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        for name, state, pm, pp, fm, fp in results:
+            print(f"| {name} | {state} | {pm:.1f} | {pp:.1f} | {fm:.1f} | {fp:.1f} | {pm / fm:.1f} | {pp / fp:.1f} |")
+
+
+def directory_cases(
+    page: Callable[..., Callable[[], object]],
+) -> list[tuple[str, Callable[[], object], Callable[[], object], Callable[[], object], Callable[[], object] | None]]:
+    """Company, target and deal pages and lists and the dashboard: (name, page, floor, first floor, None).
+
+    Their first view has no facet counts, so its floor is the warm one; the cases picked are the
+    largest and a typical one (median asset count) of each kind.
+    """
+    f = _floors
+    by_assets = list(
+        Company.objects.annotate(n=Count("originated_assets")).order_by("-n", "pk").values_list("pk", "slug", "n")
+    )
+    big, typical = by_assets[0], by_assets[len(by_assets) // 2]
+    egfr = Target.objects.get(symbol="EGFR")
+    rare = (
+        Target.objects.annotate(n=Count("asset_targets"))
+        .filter(n__gte=1)
+        .order_by("n", "symbol")
+        .values_list("pk", "slug", "symbol", "n")
+        .first()
+    )
+    assert rare is not None
+    deal = Deal.objects.annotate(n=Count("deal_parties")).order_by("-n", "pk").first()
+    assert deal is not None
+    cases = []
+    for label, (pk, slug, n) in (("company page, big", big), ("company page, typical", typical)):
+        floor = f.run(f.COMPANY, {"id": pk})
+        cases.append((f"{label} ({n} assets)", page(f"/companies/{slug}/"), floor, floor, None))
+    for label, pk, slug in (
+        ("target page EGFR", egfr.pk, egfr.slug),
+        (f"target page {rare[2]} (rare)", rare[0], rare[1]),
+    ):
+        floor = f.run(f.TARGET, {"id": pk})
+        cases.append((label, page(f"/targets/{slug}/"), floor, floor, None))
+    for label, url, params, statements in (
+        ("company list", "/companies/", None, f.COMPANY_LIST),
+        ("target list", "/targets/", None, f.TARGET_LIST),
+        ("deal list", "/deals/", None, f.deal_list()),
+        ("deal list, kind=licence", "/deals/", {"kind": "licence"}, f.deal_list("WHERE d.kind = 'licence'")),
+        (f"deal page {deal.pk}", f"/deals/{deal.pk}/", None, f.DEAL),
+        ("dashboard", "/", None, f.DASHBOARD),
+    ):
+        floor = f.run(statements, {"id": deal.pk})
+        cases.append((label, page(url, params), floor, floor, None))
+    return cases
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from django.utils import timezone
 from milestones.models import Milestone, RegulatoryStatus
 from milestones.regulatory import AssetRegulatory, regulatory_status
 from milestones.vocab import HoldType, MilestoneKind, MilestoneStatus, RegulatoryState
-from programs import data_version
+from programs import data_version, summaries
 from programs.models import Asset, AssetDesignation, AssetTarget, CompanyAlias, Deal, TargetPair
 from programs.vocab import AssetStatus, Phase
 
@@ -211,7 +211,8 @@ def recompute_asset_changes(asset_id: int) -> set[str] | None:
     """
     # Six statements in all: lock and read the asset with its originator and pair, its milestones, its
     # regulatory rows, its names and arms, the UPDATE; two more when the regulatory rows changed and one
-    # when the asset gained a new target pair.
+    # when the asset gained a new target pair; a few more when it moved between summaries (its
+    # originator, targets, highest phase or pair changed: ``programs.summaries.asset_changed``).
     asset = (Asset.objects.select_for_update(of=("self",)).select_related("originator", "target_pair")
              .filter(pk=asset_id).first())
     if asset is None:
@@ -222,13 +223,17 @@ def recompute_asset_changes(asset_id: int) -> set[str] | None:
     search_text, arms = _names_and_arms(asset)
     pair_id = _target_pair_id(asset, arms)
     before = {f: getattr(asset, f) for f in DERIVED_STAT_FIELDS}
+    counted = summaries.counted_as(asset.originator_id, arms)
     Asset.objects.filter(pk=asset_id).update(
         **values,
         target_pair_id=pair_id,
         search_text=search_text,
+        counted_as=counted,
         derived_at=timezone.now(),
         derived_dirty=False,
     )
     after = {**values, "target_pair_id": pair_id}
+    summaries.asset_changed(asset.counted_as or {}, counted, counts_moved=any(
+        before[f] != after[f] for f in ("highest_phase", "target_pair_id")))
     data_version.bump()  # a queryset update sends no post_save: cached facets and pages must still move
     return {f for f in DERIVED_STAT_FIELDS if before[f] != after[f]}

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from milestones.models import Milestone, RegulatoryStatus, SafetyEvent, Trial, TrialRegistryId
 from milestones.vocab import Assessment, GradeBand, MilestoneKind, MilestoneStatus, SafetyCategory
-from programs import data_version
+from programs import data_version, summaries
 from programs.derived import derive_all
 from programs.generation_events import Ev, regulatory_events
 from programs.generation_trials import TrialsMixin
@@ -489,6 +489,7 @@ class Generator(TrialsMixin):
                               SafetyEvent, Deal, DealParty, DealTerms, Deal.assets.through, RegulatoryStatus, Trial,
                               TrialRegistryId, Trial.assets.through, Trial.conditions.through])
         data_version.bump()  # bulk writes send no signals
+        summaries.rebuild()  # nor do they mark the target and company summaries
         return self.result
 
 

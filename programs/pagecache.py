@@ -34,6 +34,8 @@ class Page(TypedDict):
     #: Seconds the page may be kept, when shorter than PAGE_CACHE_SECONDS (it shows counts that
     #: predate an edit; ``programs.facets.compute_facets``).
     ttl: NotRequired[int | None]
+    #: Markup for the ``head`` block (a page's own stylesheet), when it has any.
+    head: NotRequired[str]
 
 
 PERMS_VERSION_KEY = "adctrack:perms-version"
@@ -100,4 +102,26 @@ def cached_page(request: HttpRequest, name: str, parts: tuple[str, ...], build: 
 
 def render_page(request: HttpRequest, page: Page) -> HttpResponse:
     """The full page around cached content (``templates/programs/cached_page.html``)."""
-    return render(request, "programs/cached_page.html", {"title": page["title"], "body": mark_safe(page["body"])})
+    return render(request, "programs/cached_page.html", {
+        "title": page["title"], "body": mark_safe(page["body"]), "head": mark_safe(page.get("head", "")),
+    })
+
+
+def cached_template(request: HttpRequest, name: str, parts: tuple[str, ...], template: str,
+                    build: Callable[[], tuple[str, dict[str, Any]]], head: str = "") -> HttpResponse:
+    """A Django-template page whose content block (``template``) is cached under the data version.
+
+    ``build`` returns the title and the template's context (it may raise Http404); ``head`` names a
+    template for the ``head`` block. The query string is always part of the key.
+    """
+    from django.template.loader import render_to_string
+
+    def page() -> Page:
+        title, context = build()
+        built: Page = {"title": title, "body": render_to_string(template, context, request=request)}
+        if head:
+            built["head"] = render_to_string(head, context, request=request)
+        return built
+
+    query = request.GET.urlencode()
+    return render_page(request, cached_page(request, name, (*parts, query), page))

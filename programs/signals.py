@@ -17,7 +17,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from milestones.models import EfficacyReadout, Milestone, SafetyEvent
-from programs import services
+from programs import services, summaries
 from programs.bulk import bulk_saved
 from programs.models import (
     Asset,
@@ -83,6 +83,13 @@ def _changed(sender: type[Model], instance: Model, created: bool = False, **kwar
 for _model in (Asset, *_ASSET_CHILDREN, *_OTHERS):
     post_save.connect(_changed, sender=_model, dispatch_uid=f"stats-save-{_model._meta.label_lower}")
     post_delete.connect(_changed, sender=_model, dispatch_uid=f"stats-delete-{_model._meta.label_lower}")
+
+
+@receiver(post_delete, sender=Asset, dispatch_uid="summaries-asset-deleted")
+def asset_deleted(sender: type[Model], instance: Asset, **kwargs: Any) -> None:
+    """The target and company summaries the asset was counted in lose it (``programs.summaries``)."""
+    if not _muted.get():
+        summaries.asset_deleted(instance)
 
 
 @receiver(bulk_saved, dispatch_uid="stats-bulk-saved")

@@ -175,6 +175,7 @@ def sweep_dirty(self: Task) -> int:
     """
     from programs import data_version
     from programs.services import send
+    from programs.summaries import dirty_left
 
     with job_run(self, []) as run:
         ids = list(Asset.objects.filter(derived_dirty=True).order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH])
@@ -183,7 +184,10 @@ def sweep_dirty(self: Task) -> int:
         groups = list(StatisticGroup.objects.filter(dirty=True).values_list("group", flat=True))
         if groups and send(recompute_stats, groups):
             run.rows += len(groups)
-        if ids or groups:
+        summaries_dirty = dirty_left()
+        if summaries_dirty and send(recompute_summaries):
+            run.rows += 1
+        if ids or groups or summaries_dirty:
             data_version.bump()
     return run.rows
 
@@ -216,6 +220,21 @@ def sync_ctgov(self: Task, nct_ids: list[str] | None = None) -> int:
         if report.failures:
             lines = "\n".join(f"{r.nct_id}: {r.message}" for r in report.failures)
             raise CtgovSyncFailed(f"{report.summary()}.\n{lines}")
+    return run.rows
+
+
+@shared_task(bind=True, name="programs.recompute_summaries", **RETRY)
+def recompute_summaries(self: Task) -> int:
+    """Recount the dirty target and company summaries (``programs.summaries``); queue another run
+    while some are left (more than one batch was marked)."""
+    from programs import summaries
+    from programs.services import send_on_commit
+
+    with job_run(self, [], record_start=False) as run, transaction.atomic():
+        run.rows = summaries.recompute_dirty()
+        run.finish()
+        if run.rows and summaries.dirty_left():
+            send_on_commit(recompute_summaries)
     return run.rows
 
 

@@ -122,6 +122,10 @@ class Asset(TrackedModel):
     derived_at = models.DateTimeField(null=True, blank=True, editable=False)
     derived_dirty = models.BooleanField(default=True, editable=False, db_index=True)
     search_text = models.TextField(blank=True, editable=False, help_text="Designations, targets, companies.")
+    #: What the target and company summaries (``programs.summaries``) last counted this asset under:
+    #: ``{"company": originator id, "targets": [target ids]}``. The derived recompute compares it with
+    #: the asset's present originator and targets, so a summary the asset left is recounted too.
+    counted_as = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["code"]

@@ -7,14 +7,17 @@ carry the same query string.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from programs.filters import DealFilterSet
 from programs.models import Asset, Company, Deal, DealParty, DealTerms
+from programs.pagecache import cached_template
 from programs.tables import DealTable
 
 PER_PAGE = 50
@@ -30,21 +33,27 @@ def deal_list_queryset() -> QuerySet[Deal]:
 
 @require_safe
 def deal_list(request: HttpRequest) -> HttpResponse:
-    filterset = DealFilterSet(request.GET, queryset=deal_list_queryset())
-    qs = filterset.qs if filterset.is_valid() else Deal.objects.none()
-    table = DealTable(qs)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    query = request.GET.copy()
-    query.pop("page", None)
-    can_export = request.user.has_perm("programs.export_data")
-    return render(
-        request, "programs/deal_list.html",
-        {"filter": filterset, "table": table, "query": query.urlencode(), "can_export": can_export},
-    )
+    """/deals/: content cached per data version, query string and permissions (``programs.pagecache``)."""
+    def build() -> tuple[str, dict[str, Any]]:
+        filterset = DealFilterSet(request.GET, queryset=deal_list_queryset())
+        qs = filterset.qs if filterset.is_valid() else Deal.objects.none()
+        table = DealTable(qs)
+        RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+        query = request.GET.copy()
+        query.pop("page", None)
+        can_export = request.user.has_perm("programs.export_data")
+        return "Deals", {"filter": filterset, "table": table, "query": query.urlencode(), "can_export": can_export}
+
+    return cached_template(request, "deal-list", (), "programs/deal_list_body.html", build)
 
 
 @require_safe
 def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """/deals/<pk>/: content cached like the list's."""
+    return cached_template(request, "deal", (str(pk),), "programs/deal_detail_body.html", lambda: _deal_context(pk))
+
+
+def _deal_context(pk: int) -> tuple[str, dict[str, Any]]:
     deal = get_object_or_404(
         Deal.objects.select_related("source", "platform__company").prefetch_related(
             Prefetch("deal_parties", queryset=DealParty.objects.select_related("company").order_by("role", "id")),
@@ -57,4 +66,4 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     parties: dict[int, tuple[Company, list[str]]] = {}
     for p in deal.deal_parties.all():
         parties.setdefault(p.company_id, (p.company, []))[1].append(p.get_role_display())
-    return render(request, "programs/deal_detail.html", {"deal": deal, "parties": list(parties.values())})
+    return deal.title, {"deal": deal, "parties": list(parties.values())}

@@ -1,7 +1,10 @@
 """Company and target lists and pages.
 
-Counts come from correlated subqueries (no GROUP BY over joins), so each list is one page query plus
-a count and a prefetch; each page runs a fixed number of queries whatever its asset count.
+Asset counts come from the summaries (``programs.summaries``: per target and per company, kept by
+the derived recompute), deal counts from a correlated subquery, so each list is one page query plus
+a count and a prefetch, and a target page never groups its assets; each page runs a fixed number of
+queries whatever its asset count. The content is cached under the data version
+(``programs.pagecache.cached_template``).
 """
 
 from __future__ import annotations
@@ -9,13 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from programs.models import Asset, AssetTarget, Company, Deal, DealParty, Target
+from programs.models import Asset, Company, Deal, DealParty, Target, TargetPair
+from programs.pagecache import cached_template
+from programs.summaries import target_summary
 from programs.views.assets import asset_queryset
 from programs.vocab import Phase
 
@@ -29,6 +34,13 @@ def _count(qs: QuerySet[Any], column: str) -> Coalesce:
     return Coalesce(Subquery(sub, output_field=IntegerField()), Value(0))
 
 
+def _summarized(field: str, qs: QuerySet[Any], column: str) -> Case:
+    """The count from the row's summary; counted (``_count``) where it has none or it is being recounted,
+    so a list is exact while a recount is queued and costs one subquery per such row only."""
+    return Case(When(summary__dirty=False, then=F(f"summary__{field}")), default=_count(qs, column),
+                output_field=IntegerField())
+
+
 def _page(request: HttpRequest, qs: QuerySet[Any], per_page: int = LIST_SIZE) -> Any:
     return Paginator(qs, per_page).get_page(request.GET.get("page"))
 
@@ -40,22 +52,30 @@ TARGET_SORTS = {"symbol": "symbol", "-symbol": "-symbol", "assets": "-n_assets"}
 @require_safe
 def company_list(request: HttpRequest) -> HttpResponse:
     """/companies/: every company with its originated-asset and deal counts."""
-    qs = Company.objects.annotate(
-        n_assets=_count(Asset.objects.filter(originator=OuterRef("pk")), "originator"),
-        n_deals=_count(DealParty.objects.filter(company=OuterRef("pk")), "company"),
-    )
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(aliases__name__icontains=q)).distinct()
-    sort = request.GET.get("sort", "name")
-    qs = qs.order_by(COMPANY_SORTS.get(sort, "name"), "name")
-    return render(request, "programs/company_list.html", {"page": _page(request, qs), "sort": sort, "q": q})
+    def build() -> tuple[str, dict[str, Any]]:
+        qs = Company.objects.annotate(
+            n_assets=_summarized("n_assets", Asset.objects.filter(originator=OuterRef("pk")), "originator"),
+            n_deals=_count(DealParty.objects.filter(company=OuterRef("pk")), "company"),
+        )
+        q = request.GET.get("q", "").strip()
+        if q:
+            qs = qs.filter(Q(name__icontains=q) | Q(aliases__name__icontains=q)).distinct()
+        sort = request.GET.get("sort", "name")
+        qs = qs.order_by(COMPANY_SORTS.get(sort, "name"), "name")
+        return "Companies", {"page": _page(request, qs), "sort": sort, "q": q}
+
+    return cached_template(request, "company-list", (), "programs/company_list_body.html", build)
 
 
 @require_safe
 def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """/companies/<slug>/: pipeline as originator and as deal partner, deals by role, platforms, aliases."""
-    company = get_object_or_404(Company, slug=slug)
+    return cached_template(request, "company", (slug,), "programs/company_detail_body.html",
+                           lambda: _company_context(slug))
+
+
+def _company_context(slug: str) -> tuple[str, dict[str, Any]]:
+    company = get_object_or_404(Company.objects.select_related("summary"), slug=slug)
     originated = asset_queryset().filter(originator=company).order_by("-highest_phase_rank", "code")
     partnered = (
         asset_queryset()
@@ -74,59 +94,71 @@ def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "company": company,
         "originated": list(originated[:SHOWN_ASSETS]),
-        "originated_count": originated.count(),
+        "originated_count": _originated_count(company, originated),
         "partnered": list(partnered[:SHOWN_ASSETS]),
         "deals_by_role": sorted(by_role.items()),
         "platforms": list(company.platforms.all()),
         "aliases": list(company.aliases.all()),
     }
-    return render(request, "programs/company_detail.html", context)
+    return company.name, context
+
+
+def _originated_count(company: Company, originated: QuerySet[Asset]) -> int:
+    """From the company's summary; counted when it has none yet (a company created since the last run)."""
+    summary = getattr(company, "summary", None)
+    return summary.n_assets if summary is not None and not summary.dirty else originated.count()
 
 
 @require_safe
 def target_list(request: HttpRequest) -> HttpResponse:
     """/targets/: every target with its asset count."""
-    qs = Target.objects.select_related("parent").prefetch_related("aliases").annotate(
-        n_assets=_count(AssetTarget.objects.filter(target=OuterRef("pk")), "target")
-    )
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(Q(symbol__icontains=q) | Q(name__icontains=q) | Q(aliases__name__icontains=q)).distinct()
-    sort = request.GET.get("sort", "symbol")
-    qs = qs.order_by(TARGET_SORTS.get(sort, "symbol"), "symbol")
-    return render(request, "programs/target_list.html", {"page": _page(request, qs, 100), "sort": sort, "q": q})
+    def build() -> tuple[str, dict[str, Any]]:
+        qs = Target.objects.select_related("parent").prefetch_related("aliases").annotate(
+            n_assets=_summarized("n_links", Asset.targets.through.objects.filter(target=OuterRef("pk")), "target")
+        )
+        q = request.GET.get("q", "").strip()
+        if q:
+            qs = qs.filter(Q(symbol__icontains=q) | Q(name__icontains=q) | Q(aliases__name__icontains=q)).distinct()
+        sort = request.GET.get("sort", "symbol")
+        qs = qs.order_by(TARGET_SORTS.get(sort, "symbol"), "symbol")
+        return "Targets", {"page": _page(request, qs, 100), "sort": sort, "q": q}
+
+    return cached_template(request, "target-list", (), "programs/target_list_body.html", build)
 
 
 @require_safe
 def target_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """/targets/<slug>/: assets on the target, partner targets with counts, phase spread, aliases, isoforms."""
-    target = get_object_or_404(Target.objects.select_related("parent"), slug=slug)
-    on_target = AssetTarget.objects.filter(target=target).values("asset_id")
+    return cached_template(request, "target", (slug,), "programs/target_detail_body.html",
+                           lambda: _target_context(slug))
+
+
+def _target_context(slug: str) -> tuple[str, dict[str, Any]]:
+    """The counts from the target's summary (``programs.summaries``): no GROUP BY over its assets."""
+    target = get_object_or_404(Target.objects.select_related("parent", "summary"), slug=slug)
+    on_target = Asset.targets.through.objects.filter(target=target).values("asset_id")
     assets = asset_queryset().filter(pk__in=on_target).order_by("-highest_phase_rank", "code")
+    summary = getattr(target, "summary", None)
+    if summary is None or summary.dirty:  # none yet, or an edit is being counted: count it now
+        summary = target_summary(target.pk)
     partners: dict[str, dict[str, Any]] = {}
-    rows = (
-        Asset.objects.filter(target_pair__isnull=False)
-        .filter(Q(target_pair__low=target) | Q(target_pair__high=target))
-        .order_by().values("target_pair__low__symbol", "target_pair__low__slug", "target_pair__high__symbol",
-                           "target_pair__high__slug").annotate(n=Count("pk"))
-    )
-    for r in rows:
-        low = (r["target_pair__low__symbol"], r["target_pair__low__slug"])
-        high = (r["target_pair__high__symbol"], r["target_pair__high__slug"])
-        other = high if low[0] == target.symbol else low
-        pair_key = "-".join(sorted([low[0], high[0]]))
-        partners[other[0]] = {"symbol": other[0], "slug": other[1], "n": r["n"], "pair": pair_key}
-    phase_counts = dict(assets.order_by().values_list("highest_phase").annotate(n=Count("pk")))
+    counts = dict(summary.partners_by_pair())
+    for pair in TargetPair.objects.filter(pk__in=counts).select_related("low", "high"):
+        low, high = pair.low, pair.high
+        other = high if low.symbol == target.symbol else low
+        pair_key = "-".join(sorted([low.symbol, high.symbol]))
+        partners[other.symbol] = {"symbol": other.symbol, "slug": other.slug, "n": counts[pair.pk], "pair": pair_key}
+    phase_counts: dict[str, int] = summary.by_phase
     spread = [(label, phase_counts.get(value, 0), value) for value, label in Phase.choices if phase_counts.get(value)]
-    total = assets.count()
     context = {
         "target": target,
         "assets": list(assets[:SHOWN_ASSETS]),
-        "total": total,
+        "total": summary.n_assets,
         "partners": sorted(partners.values(), key=lambda p: (-p["n"], p["symbol"])),
         "spread": spread,
         "max_spread": max((n for _, n, _ in spread), default=1),
         "aliases": list(target.aliases.all()),
         "isoforms": list(target.isoforms.all()),
     }
-    return render(request, "programs/target_detail.html", context)
+    return target.symbol, context
+
