@@ -135,7 +135,10 @@ class AssetForm(VersionedModelForm):
                 self.add_error("code", ValidationError("%(name)r already names %(asset)s.", code="unique",
                                                        params={"name": code, "asset": clash.asset.code}))
         inn = self.cleaned_data.get("inn")
-        if inn:
+        if inn and not normalize_name(inn):  # the INN is a designation too: its search key must not be empty
+            self.add_error("inn", ValidationError("%(name)r has no letters or digits to search by.", code="invalid",
+                                                  params={"name": inn}))
+        elif inn:
             clash = AssetDesignation.objects.filter(normalized=normalize_name(inn)).exclude(
                 asset_id=self.instance.pk).select_related("asset").first()
             if clash is not None:
