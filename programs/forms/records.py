@@ -128,7 +128,10 @@ class AssetForm(VersionedModelForm):
         # After the model's rules (not in clean()): an error added there would drop the code from the
         # instance, and the rules on the code and its slug would go unchecked.
         code = self.cleaned_data.get("code")
-        if code:
+        if code and not normalize_name(code):  # "🧬": the code's designation would have an empty search key
+            self.add_error("code", ValidationError("%(name)r has no letters or digits to search by.", code="invalid",
+                                                   params={"name": code}))
+        elif code:
             clash = AssetDesignation.objects.filter(normalized=normalize_name(code)).exclude(
                 asset_id=self.instance.pk).select_related("asset").first()
             if clash is not None:
