@@ -352,3 +352,16 @@ def test_the_api_refuses_bad_input_beside_the_field(
     response = client_for("editor").post("/api/v1/assets/", payload, format="json")
     assert response.status_code == 400 and field in str(response.json()), response.json()
     assert not Asset.objects.filter(code="API-2").exists()
+
+
+def test_the_asset_page_shows_the_dar_range_linker_type_and_linker_payload(db, login) -> None:
+    from decimal import Decimal
+
+    from tests.factories import AssetFactory
+
+    asset = AssetFactory(code="RANGE-PAGE", dar=Decimal("3.5"), dar_max=Decimal("4"), linker_type="cleavable_peptide",
+                         linker_chemistry="Val-Cit", linker_payload="vedotin")
+    html = login("viewer").get(asset.get_absolute_url()).content.decode()
+    structure = html.split("Structure")[1].split("</dl>")[0]
+    assert "3.5–4" in structure
+    assert "Cleavable peptide · Val-Cit · linker-payload vedotin" in structure
