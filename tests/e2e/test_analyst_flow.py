@@ -58,3 +58,14 @@ def test_it_searches_filters_opens_and_reads_the_timeline(browser_page, live_ser
     timeline = page.locator("table.timeline tbody").inner_text()
     assert "Q2 2026" in timeline and "IND cleared / approved · FDA" in timeline and "date not stated" in timeline
     assert page.locator("table.timeline tbody tr.planned").count() == 1
+
+
+def test_the_api_docs_render_their_operations_under_the_csp(browser_page, live_server) -> None:  # type: ignore[no-untyped-def]
+    """Swagger UI's start-up script is a file, not inline: the CSP blocked the inline one and the page was blank."""
+    page = browser_page
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(f"{live_server.url}/api/docs/")
+    page.wait_for_selector(".opblock-summary-path", timeout=20_000)
+    assert page.locator(".opblock-summary-path", has_text="/api/v1/trials/").count() >= 1
+    assert blocked == []
