@@ -127,26 +127,21 @@ class AssetForm(VersionedModelForm):
         super()._post_clean()
         # After the model's rules (not in clean()): an error added there would drop the code from the
         # instance, and the rules on the code and its slug would go unchecked.
-        code = self.cleaned_data.get("code")
-        if code and not normalize_name(code):  # "🧬": the code's designation would have an empty search key
-            self.add_error("code", ValidationError("%(name)r has no letters or digits to search by.", code="invalid",
-                                                   params={"name": code}))
-        elif code:
-            clash = AssetDesignation.objects.filter(normalized=normalize_name(code)).exclude(
+        # The code and the INN are both designations: each needs a search key, and no other asset's.
+        for field in ("code", "inn"):
+            name = self.cleaned_data.get(field)
+            if not name:
+                continue
+            key = normalize_name(name)
+            if not key:  # "🧬": the designation's search key would be empty
+                self.add_error(field, ValidationError("%(name)r has no letters or digits to search by.",
+                                                      code="invalid", params={"name": name}))
+                continue
+            clash = AssetDesignation.objects.filter(normalized=key).exclude(
                 asset_id=self.instance.pk).select_related("asset").first()
             if clash is not None:
-                self.add_error("code", ValidationError("%(name)r already names %(asset)s.", code="unique",
-                                                       params={"name": code, "asset": clash.asset.code}))
-        inn = self.cleaned_data.get("inn")
-        if inn and not normalize_name(inn):  # the INN is a designation too: its search key must not be empty
-            self.add_error("inn", ValidationError("%(name)r has no letters or digits to search by.", code="invalid",
-                                                  params={"name": inn}))
-        elif inn:
-            clash = AssetDesignation.objects.filter(normalized=normalize_name(inn)).exclude(
-                asset_id=self.instance.pk).select_related("asset").first()
-            if clash is not None:
-                self.add_error("inn", ValidationError("%(name)r already names %(asset)s.", code="unique",
-                                                      params={"name": inn, "asset": clash.asset.code}))
+                self.add_error(field, ValidationError("%(name)r already names %(asset)s.", code="unique",
+                                                      params={"name": name, "asset": clash.asset.code}))
 
     def save(self, commit: bool = True) -> Asset:
         asset: Asset = super().save(commit=commit)
