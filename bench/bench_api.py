@@ -1,6 +1,7 @@
 """Benchmark: the large API lists against hand-written .values() + json.dumps floors of the same rows.
 
 Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/adctrack_i5_bench python bench/bench_api.py [--assets N]
+[--only TEXT] (only the cases whose name contains TEXT, e.g. ``--only trials``)
 
 Creates the schema (migrate) and, when the database holds fewer than N assets, bulk-creates them with
 originators, two targets, a payload, designations and two milestones each (a database filled by
@@ -224,6 +225,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--assets", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--only", default="", help="time only the cases whose name contains this text")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     seed(args.assets)
@@ -248,6 +250,7 @@ def main() -> None:
         cases.append((f"GET /api/v1/trials/?asset={code} ({busiest['n']} trials)",
                       f"/api/v1/trials/?asset={code}&page_size=100",
                       lambda: trial_floor(busiest["asset_id"]), 3.0))
+    cases = [case for case in cases if args.only in case[0]]
     for _, url, floor, _ in cases:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)

@@ -24,7 +24,10 @@ ISO_8601 = "iso-8601"
 
 #: Field classes whose representation of a value of exactly this type is the value itself.
 PLAIN: dict[type[drf.Field], type] = {
-    drf.CharField: str, drf.ChoiceField: str, drf.IntegerField: int, drf.BooleanField: bool,
+    drf.CharField: str,
+    drf.ChoiceField: str,
+    drf.IntegerField: int,
+    drf.BooleanField: bool,
 }
 Step = tuple[str, Callable[[Any], Any]]
 
@@ -75,24 +78,33 @@ def _general(field: drf.Field) -> Callable[[Any], Any]:
     return step
 
 
+def build_plan(serializer: serializers.Serializer) -> list[Step]:  # type: ignore[type-arg]
+    """One step per readable field of ``serializer``, in field order. For a serializer that cannot
+    inherit the mixin (its docstring would become its schema description) or replaces some steps."""
+    plan: list[Step] = []
+    for field in serializer._readable_fields:
+        if isinstance(field, serializers.SerializerMethodField):
+            plan.append((field.field_name, getattr(serializer, field.method_name)))
+        elif len(field.source_attrs) == 1 and (kind := _plain_type(field)) is not None:
+            plan.append((field.field_name, _plain(field, field.source_attrs[0], kind)))
+        elif (
+            type(field) is drf.DateTimeField
+            and len(field.source_attrs) == 1
+            and (fast := _datetime(field, field.source_attrs[0])) is not None
+        ):
+            plan.append((field.field_name, fast))
+        else:
+            plan.append((field.field_name, _general(field)))
+    return plan
+
+
 class FastRepresentationMixin:
     """For a ``ModelSerializer``: the same dict as DRF's ``to_representation``, built faster."""
 
     _plan: list[Step] | None = None
 
     def _build_plan(self) -> list[Step]:
-        plan: list[Step] = []
-        for field in self._readable_fields:  # type: ignore[attr-defined]
-            if isinstance(field, serializers.SerializerMethodField):
-                plan.append((field.field_name, getattr(self, field.method_name)))
-            elif len(field.source_attrs) == 1 and (kind := _plain_type(field)) is not None:
-                plan.append((field.field_name, _plain(field, field.source_attrs[0], kind)))
-            elif (type(field) is drf.DateTimeField and len(field.source_attrs) == 1
-                  and (fast := _datetime(field, field.source_attrs[0])) is not None):
-                plan.append((field.field_name, fast))
-            else:
-                plan.append((field.field_name, _general(field)))
-        return plan
+        return build_plan(self)  # type: ignore[arg-type]
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         # The plan holds bound fields and methods of this serializer instance: one per serializer
