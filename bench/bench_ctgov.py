@@ -13,7 +13,7 @@ recompute (once, after the last study) is part of its time.
    already parsed (sponsors, conditions and sources already exist), bulk-inserted with history in one
    transaction and the touched assets recomputed by one ``recompute_assets`` task on commit. It calls simple-history and
    the task directly, not the importer, so it does not move when the importer does.
-2. **Derived recompute of one asset** (``programs.derived.recompute_asset``) with a realistic history
+2. **Derived recompute of one asset** (``programs.derivation.derived.recompute_asset``) with a realistic history
    (about 30 milestones over three indications and four agencies: designations, IND, phase starts,
    accelerated then full approvals, a withdrawal and a re-approval, a hold and its lift), timed
    BENCH_ROUNDS times alternating with its floor: the statements a recompute cannot avoid, written
@@ -165,8 +165,8 @@ def main() -> None:
 
 
 def _settle() -> None:
+    from programs.derivation.stats.compute import ensure_groups
     from programs.models import Asset, StatisticGroup
-    from programs.stats.compute import ensure_groups
 
     ensure_groups()
     Asset.objects.update(derived_dirty=False)
@@ -180,10 +180,11 @@ def bench_import() -> None:
 
     from milestones.models import Milestone, Trial, TrialArm, TrialIntervention, TrialRegistryId
     from milestones.vocab import InterventionRole, MilestoneKind, MilestoneStatus
-    from programs import services
+    from programs import jobs
+    from programs.derivation import queue
+    from programs.derivation.stats.groups import MODEL_GROUPS
     from programs.io.ctgov import STUDY_URL, parse_study
     from programs.models import Asset, AssetDesignation, Company, Indication, Source
-    from programs.stats.groups import MODEL_GROUPS
     from programs.tasks import recompute_assets
 
     company = Company.objects.create(name="Bench Oncology", slug="bench-oncology")
@@ -332,8 +333,8 @@ def bench_import() -> None:
         bulk_create_with_history(milestones, Milestone)
         touched = [a.pk for a in assets]
         Asset.objects.filter(pk__in=touched).update(derived_dirty=True)
-        services.stats_changed(MODEL_GROUPS["milestones.milestone"])
-        services.send_on_commit(recompute_assets, touched)
+        queue.stats_changed(MODEL_GROUPS["milestones.milestone"])
+        jobs.send_on_commit(recompute_assets, touched)
     floor = time.perf_counter() - start
     assert len(milestones) == starts, (len(milestones), starts)
     assert not Asset.objects.filter(derived_dirty=True).exists(), "the floor's recompute did not run"
@@ -352,7 +353,7 @@ def bench_import() -> None:
 def _history_asset() -> int:
     """An asset with a realistic regulatory history; returns its pk."""
     from milestones.models import Milestone
-    from programs.derived import recompute_asset
+    from programs.derivation.derived import recompute_asset
     from programs.models import Asset, AssetDesignation, AssetTarget, Company, Indication, Source, Target
 
     company = Company.objects.create(name="Bench Recompute Bio", slug="bench-recompute-bio")
@@ -424,7 +425,7 @@ def _recompute_floor(asset_id: int) -> Callable[[], None]:
     from django.db import transaction
 
     from milestones.models import Milestone, RegulatoryStatus
-    from programs.derived import derive_all
+    from programs.derivation.derived import derive_all
     from programs.models import Asset, AssetDesignation, AssetTarget, Company
 
     a, c, m = Asset._meta.db_table, Company._meta.db_table, Milestone._meta.db_table
@@ -474,7 +475,7 @@ def _p95(values: list[float]) -> float:
 def bench_recompute() -> None:
     import gc
 
-    from programs.derived import recompute_asset
+    from programs.derivation.derived import recompute_asset
 
     asset_id = _history_asset()
     floor = _recompute_floor(asset_id)

@@ -63,8 +63,8 @@ def main() -> None:
 
 def _settle() -> None:
     """Every asset's derived facts and every statistics group current, as between edits in production."""
+    from programs.derivation.stats.compute import ensure_groups
     from programs.models import Asset, StatisticGroup
-    from programs.stats.compute import ensure_groups
 
     ensure_groups()
     Asset.objects.update(derived_dirty=False)
@@ -76,11 +76,12 @@ def run() -> None:
     from simple_history.utils import bulk_create_with_history
 
     from milestones.models import Milestone
-    from programs import services
+    from programs import jobs
+    from programs.derivation import queue
+    from programs.derivation.stats.groups import MODEL_GROUPS
     from programs.io.columns import MILESTONE_COLUMNS
     from programs.io.importers import import_csv
     from programs.models import Asset, AssetDesignation, Company, Source
-    from programs.stats.groups import MODEL_GROUPS
     from programs.tasks import recompute_assets
 
     company = Company.objects.create(name="Bench Bio", slug="bench-bio")
@@ -120,8 +121,8 @@ def run() -> None:
         bulk_create_with_history(rows, Milestone)
         ids = sorted({m.asset_id for m in rows})
         Asset.objects.filter(pk__in=ids).update(derived_dirty=True)
-        services.stats_changed(MODEL_GROUPS["milestones.milestone"])
-        services.send_on_commit(recompute_assets, ids)
+        queue.stats_changed(MODEL_GROUPS["milestones.milestone"])
+        jobs.send_on_commit(recompute_assets, ids)
     floor = time.perf_counter() - start
     assert not Asset.objects.filter(derived_dirty=True).exists(), "the floor's recompute did not run"
 

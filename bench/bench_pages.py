@@ -49,11 +49,11 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bench import _floors  # noqa: E402
-from programs import data_version  # noqa: E402
-from programs.facets import warm_plain_list  # noqa: E402
 from programs.filters.assets import IND_AGENCIES  # noqa: E402
 from programs.generation import generate  # noqa: E402
 from programs.models import Asset, Company, Deal, Target  # noqa: E402
+from programs.readpath import data_version  # noqa: E402
+from programs.readpath.facets import warm_plain_list  # noqa: E402
 
 ROUNDS = 30
 PAGE = 50

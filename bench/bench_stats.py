@@ -134,9 +134,9 @@ def main() -> None:
     from bench._gen import generate
     from milestones.models import Milestone
     from milestones.vocab import MilestoneKind, MilestoneStatus
+    from programs.derivation.stats.compute import recompute_all, recompute_groups
+    from programs.derivation.stats.groups import GROUPS, MODEL_GROUPS
     from programs.models import Asset, Statistic, StatisticSnapshot
-    from programs.stats.compute import recompute_all, recompute_groups
-    from programs.stats.groups import GROUPS, MODEL_GROUPS
 
     n_assets = int(os.environ.get("BENCH_ASSETS", "100000"))
     if Asset.objects.count() < n_assets:

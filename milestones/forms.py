@@ -11,11 +11,11 @@ from django.db import transaction
 from milestones.models import EfficacyReadout, Milestone, SafetyEvent
 from milestones.vocab import Agency, ApprovalType, HoldType, MilestoneKind, MilestoneStatus, Outcome
 from programs.dates import PreciseDate
+from programs.editing.lookups import company_found, company_named, indication_named
+from programs.editing.uniqueness import unique_errors
 from programs.forms.base import PreciseDateField, VersionedModelForm, add_model_errors, require_read_version
-from programs.lookups import company_found, company_named, indication_named
 from programs.models import Asset, AssetDesignation, AssetTarget, Company, Indication, Source
 from programs.text import normalize_name, slugify_code
-from programs.uniqueness import unique_errors
 from programs.validators import resolve_asset, resolve_targets, validate_source_url
 from programs.vocab import DesignationKind, Phase
 

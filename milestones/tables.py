@@ -1,6 +1,6 @@
 """TrialTable: the trial list's columns (page only; the API serialises with ``TrialSerializer``).
 
-Rendering needs the queryset of ``milestones.trial_queries.trial_list_queryset`` (registry ids, assets
+Rendering needs the queryset of ``milestones.readpath.trial_queries.trial_list_queryset`` (registry ids, assets
 and lead sponsor prefetched), or each row queries. Columns are not sortable: the list keeps the
 model's order (newest start first), the one the FilterSet hands over.
 """
@@ -13,7 +13,7 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 
 from milestones.models import Trial
-from milestones.trial_queries import dated, phases_label
+from milestones.readpath.trial_queries import dated, phases_label
 
 
 class TrialTable(tables.Table):

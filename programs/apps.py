@@ -10,8 +10,13 @@ class ProgramsConfig(AppConfig):
     verbose_name = "Programmes"
 
     def ready(self) -> None:
-        from programs import data_version, pagecache
+        # The entry points connect the layers below them: the task module registers its tasks by name
+        # (``programs.jobs``), the facet counts listen for the data version, the derivation receivers
+        # listen for edits. Nothing below imports these back.
+        from programs import tasks  # noqa: F401  (registers the jobs)
+        from programs.derivation import signals  # noqa: F401  (connects the receivers)
+        from programs.readpath import data_version, facets, pagecache
 
         data_version.connect()
         pagecache.connect()
-        from programs import signals  # noqa: F401  (connects the receivers)
+        facets.connect()

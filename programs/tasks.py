@@ -21,9 +21,16 @@ from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from programs.derived import recompute_asset_changes
+from programs import jobs
+from programs.derivation import summaries
+from programs.derivation.derived import recompute_asset_changes
+from programs.derivation.queue import SWEEP_BATCH, stats_changed
+from programs.derivation.stats.compute import recompute_all, recompute_groups
+from programs.io.ctgov_sync import sync_trials
+from programs.io.export.service import build_xlsx_file, export_path
 from programs.models import Asset, ExportLog, JobRun, JobStatus, StatisticGroup
-from programs.stats.compute import recompute_all, recompute_groups
+from programs.readpath import data_version
+from programs.readpath.facets import WARM_FLAG, warm_plain_list
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +42,6 @@ RETRY = {
     "max_retries": 5,
     "acks_late": True,
 }
-SWEEP_BATCH = 1000
 JOB_RUNS_KEPT_DAYS = 30
 
 #: Derived field -> statistics groups that read it.
@@ -102,8 +108,6 @@ def _recompute_one(asset_id: int, groups: set[str] | None = None) -> int:
     """One asset's derived facts; the statistics groups its change touches are marked edited in the
     same transaction (the queued statistics task is sent when it commits), or, when ``groups`` is
     given, added to it for the caller to mark once for a whole batch."""
-    from programs.services import stats_changed
-
     changed = recompute_asset_changes(asset_id)
     touched = {g for field in changed or () for g in FIELD_GROUPS[field]}
     if groups is not None:
@@ -113,6 +117,7 @@ def _recompute_one(asset_id: int, groups: set[str] | None = None) -> int:
     return 0 if changed is None else 1
 
 
+@jobs.provide("recompute_asset")
 @shared_task(bind=True, name="programs.recompute_asset", **RETRY)
 def recompute_asset(self: Task, asset_id: int) -> int:
     """Recompute one asset's derived facts, then queue the statistics groups whose inputs changed.
@@ -126,6 +131,7 @@ def recompute_asset(self: Task, asset_id: int) -> int:
     return run.rows
 
 
+@jobs.provide("recompute_assets")
 @shared_task(bind=True, name="programs.recompute_assets", **RETRY)
 def recompute_assets(self: Task, asset_ids: list[int]) -> int:
     """Recompute a batch of assets (the sweeper's and bulk writes' unit of work).
@@ -133,8 +139,6 @@ def recompute_assets(self: Task, asset_ids: list[int]) -> int:
     The statistics groups are marked once for the batch: marking them per asset would queue a
     statistics run per asset whenever the previous run finished in between (always, when eager).
     """
-    from programs.services import stats_changed
-
     groups: set[str] = set()
     with job_run(self, [len(asset_ids)]) as run:
         for asset_id in asset_ids:
@@ -144,6 +148,7 @@ def recompute_assets(self: Task, asset_ids: list[int]) -> int:
     return run.rows
 
 
+@jobs.provide("recompute_stats")
 @shared_task(bind=True, name="programs.recompute_stats", **RETRY)
 def recompute_stats(self: Task, groups: list[str]) -> int:
     """Recompute the named statistics groups, one transaction each."""
@@ -152,6 +157,7 @@ def recompute_stats(self: Task, groups: list[str]) -> int:
     return run.rows
 
 
+@jobs.provide("recompute_all_stats")
 @shared_task(bind=True, name="programs.recompute_all_stats", **RETRY)
 def recompute_all_stats(self: Task) -> int:
     """Every statistics group from scratch (beat, nightly; ``manage.py recompute_stats``).
@@ -164,6 +170,7 @@ def recompute_all_stats(self: Task) -> int:
     return run.rows
 
 
+@jobs.provide("sweep_dirty")
 @shared_task(bind=True, name="programs.sweep_dirty", **RETRY)
 def sweep_dirty(self: Task) -> int:
     """Queue whatever is still dirty: assets and groups whose enqueue failed (broker down) or was lost.
@@ -173,19 +180,15 @@ def sweep_dirty(self: Task) -> int:
     lost with it (a web process that saw Redis come back moved it, but one that sat idle since did
     not): the version is moved too, so no cached page from before such an edit outlives this sweep.
     """
-    from programs import data_version
-    from programs.services import send
-    from programs.summaries import dirty_left
-
     with job_run(self, []) as run:
         ids = list(Asset.objects.filter(derived_dirty=True).order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH])
-        if ids and send(recompute_assets, ids):
+        if ids and jobs.send(recompute_assets, ids):
             run.rows += len(ids)
         groups = list(StatisticGroup.objects.filter(dirty=True).values_list("group", flat=True))
-        if groups and send(recompute_stats, groups):
+        if groups and jobs.send(recompute_stats, groups):
             run.rows += len(groups)
-        summaries_dirty = dirty_left()
-        if summaries_dirty and send(recompute_summaries):
+        summaries_dirty = summaries.dirty_left()
+        if summaries_dirty and jobs.send(recompute_summaries):
             run.rows += 1
         if ids or groups or summaries_dirty:
             data_version.bump()
@@ -196,6 +199,7 @@ class CtgovSyncFailed(Exception):
     """Some trials could not be refreshed; the message lists them (the run's ``JobRun.error``)."""
 
 
+@jobs.provide("sync_ctgov")
 @shared_task(bind=True, name="programs.sync_ctgov", **RETRY)
 def sync_ctgov(self: Task, nct_ids: list[str] | None = None) -> int:
     """Refresh tracked trials from ClinicalTrials.gov (all, or those of ``nct_ids``); beat runs it weekly.
@@ -210,8 +214,6 @@ def sync_ctgov(self: Task, nct_ids: list[str] | None = None) -> int:
 
     from django.conf import settings
 
-    from programs.io.ctgov_sync import sync_trials
-
     with job_run(self, [sorted(nct_ids)] if nct_ids else []) as run:
         deadline = time.monotonic() + 0.8 * settings.CELERY_TASK_SOFT_TIME_LIMIT
         report = sync_trials(nct_ids, deadline=deadline)
@@ -223,34 +225,32 @@ def sync_ctgov(self: Task, nct_ids: list[str] | None = None) -> int:
     return run.rows
 
 
+@jobs.provide("recompute_summaries")
 @shared_task(bind=True, name="programs.recompute_summaries", **RETRY)
 def recompute_summaries(self: Task) -> int:
-    """Recount the dirty target and company summaries (``programs.summaries``); queue another run
+    """Recount the dirty target and company summaries (``programs.derivation.summaries``); queue another run
     while some are left (more than one batch was marked)."""
-    from programs import summaries
-    from programs.services import send_on_commit
-
     with job_run(self, [], record_start=False) as run, transaction.atomic():
         run.rows = summaries.recompute_dirty()
         run.finish()
         if run.rows and summaries.dirty_left():
-            send_on_commit(recompute_summaries)
+            jobs.send_on_commit(recompute_summaries)
     return run.rows
 
 
+@jobs.provide("warm_asset_facets")
 @shared_task(name="programs.warm_asset_facets", acks_late=True, ignore_result=True)
 def warm_asset_facets() -> int | None:
-    """Count the plain asset list's facets for the current data version (``programs.facets.warm_plain_list``).
+    """Count the plain asset list's facets for the current data version (``programs.readpath.facets.warm_plain_list``).
 
     Not recorded in ``JobRun``: it runs after every burst of edits and writes only the cache.
     Idempotent: a second run for the same version reads the counts back.
     """
-    from programs.facets import WARM_FLAG, warm_plain_list
-
     cache.delete(WARM_FLAG)  # first: an edit made while this counts queues one more run
     return warm_plain_list()
 
 
+@jobs.provide("build_export")
 @shared_task(acks_late=True)
 def build_export(log_id: int) -> int:
     """Build a background XLSX export under MEDIA_ROOT/exports/ and mark its ExportLog done.
@@ -258,8 +258,6 @@ def build_export(log_id: int) -> int:
     Runs the same filters as the page (the log keeps the query string), so the file holds exactly
     the rows the list held when the user asked. Returns the rows written.
     """
-    from programs.io.export.service import build_xlsx_file, export_path
-
     log = ExportLog.objects.select_related("user").get(pk=log_id)
     path = export_path(log)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """Derived regulatory status of an asset per (indication, agency): what is approved where, since when.
 
-Rows are written only by ``programs.derived.recompute_asset`` from the asset's milestones
-(``milestones.regulatory.regulatory_status`` computes them); never typed by hand, never edited in a form,
+Rows are written only by ``programs.derivation.derived.recompute_asset`` from the asset's milestones
+(``milestones.derivation.regulatory.regulatory_status`` computes them); never typed by hand, never edited in a form,
 and so not tracked in history. A table rather than a JSON column so that "approved by the FDA for
 anything" is an indexed ``EXISTS`` on the asset list.
 """

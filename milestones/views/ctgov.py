@@ -1,7 +1,7 @@
 """Attach a ClinicalTrials.gov study to an asset: fetched by NCT id when online, else an uploaded v2 JSON.
 
 The study's trial, arms, ids and phase start are written in one transaction; the asset's derived facts
-and the statistics are then recomputed once (``services.recompute_once``), not once per group flipped.
+and the statistics are then recomputed once (``programs.derivation.queue.recompute_once``), not once per group flipped.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
+from programs.derivation.queue import recompute_once
 from programs.forms.base import add_model_errors
 from programs.io.ctgov import CtgovError, attach_study, fetch_study
-from programs.services import recompute_once
 from programs.validators import resolve_asset
 
 

@@ -17,8 +17,8 @@ from milestones.forms import (
     upsert_source,
 )
 from milestones.models import EfficacyReadout, Milestone, SafetyEvent
+from programs.editing.versions import VersionConflict, save_if_unchanged
 from programs.models import AssetDesignation
-from programs.services import VersionConflict, save_if_unchanged
 from programs.views.edit.generic import (
     RecordCreateView,
     RecordDeleteView,

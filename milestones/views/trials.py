@@ -1,7 +1,7 @@
 """Trial pages: ``/trials/`` (filtered with ``TrialFilterSet``, paginated) and ``/trials/<id>/``.
 
 Reading needs an account like every page (the login middleware); both pages run a fixed number of
-queries whatever the number of ids, arms, assets or milestones (``milestones.trial_queries``).
+queries whatever the number of ids, arms, assets or milestones (``milestones.readpath.trial_queries``).
 """
 
 from __future__ import annotations
@@ -13,8 +13,14 @@ from django_tables2 import RequestConfig
 
 from milestones.filters import TrialFilterSet
 from milestones.models import Trial
+from milestones.readpath.trial_queries import (
+    dated,
+    phase_starts,
+    phases_label,
+    trial_full_queryset,
+    trial_list_queryset,
+)
 from milestones.tables import TrialTable
-from milestones.trial_queries import dated, phase_starts, phases_label, trial_full_queryset, trial_list_queryset
 
 PER_PAGE = 50
 

@@ -24,7 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from programs.api.errors import Conflict, ErrorSerializer, PreconditionFailed
 from programs.api.pagination import CodeCursorPagination, IdCursorPagination, StandardPagination
-from programs.uniqueness import check_constraints, unique_errors
+from programs.editing.uniqueness import check_constraints, unique_errors
 
 
 class RolePermissions(permissions.DjangoModelPermissions):
@@ -98,7 +98,7 @@ class ModelCleanMixin:
     """Run the model's ``full_clean()`` on the would-be instance, so the API shares the forms' rules.
 
     Many-to-many and non-model keys in ``attrs`` are skipped (the serializer validates them itself).
-    Every unique rule of the model is checked here (``programs.uniqueness``), derived fields filled
+    Every unique rule of the model is checked here (``programs.editing.uniqueness``), derived fields filled
     (``before_write``) and included, so a clash is a 409 naming the field and the record it clashes
     with, never the database's IntegrityError. DRF's own unique validators are dropped: they would
     report only the rules on fields the serializer shows, and stop before this check.

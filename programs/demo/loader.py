@@ -21,7 +21,7 @@ from django.db import models, transaction
 from milestones.models import EfficacyReadout, Milestone, SafetyEvent, SafetyMeasure
 from programs.dates import PreciseDate
 from programs.demo import data
-from programs.derived import recompute_asset
+from programs.derivation.derived import recompute_asset
 from programs.models import (
     Asset,
     AssetDesignation,

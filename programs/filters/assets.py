@@ -129,7 +129,7 @@ class PairsFilter(django_filters.Filter):
 
 
 class AssetFilterSet(django_filters.FilterSet):
-    """Filters and facet definitions for assets; see ``programs.facets`` for the counts."""
+    """Filters and facet definitions for assets; see ``programs.readpath.facets`` for the counts."""
 
     q = django_filters.CharFilter(method="filter_q", label="Search")
     target = TargetsFilter(method="filter_target", label="Target")

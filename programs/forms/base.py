@@ -3,7 +3,7 @@
 ``CheckedModelForm`` exists because Django's ModelForm leaves the unique rules and constraints on
 fields it does not show (a slug made from the name, a ``normalized`` key) to the database, whose
 IntegrityError was a 500: here they are checked like the others and reported beside the input that
-feeds them (``programs.uniqueness``). ``VersionedModelForm`` adds the version the editor read, which
+feeds them (``programs.editing.uniqueness``). ``VersionedModelForm`` adds the version the editor read, which
 an edit must send back: without it a save would be unconditional (a lost update). Nothing here saves.
 """
 
@@ -15,8 +15,8 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import BaseInlineFormSet, InlineForeignKeyField, construct_instance
 
+from programs.editing.uniqueness import check_constraints, error_key, row_key, unique_errors, unique_rules
 from programs.forms.keys import make_keys_safe
-from programs.uniqueness import check_constraints, error_key, row_key, unique_errors, unique_rules
 from programs.validators import parse_precise_date
 
 MISSING_VERSION = ("This form did not send back the version of the record it was read at, so saving could "
@@ -151,7 +151,7 @@ def require_read_version(form: forms.BaseForm, editing: bool) -> None:
 class VersionedModelForm(CheckedModelForm):
     """A checked ModelForm that carries the record's ``version`` as a hidden field.
 
-    The view passes ``cleaned_data["version"]`` to ``programs.services.save_if_unchanged``; an edit
+    The view passes ``cleaned_data["version"]`` to ``programs.editing.versions.save_if_unchanged``; an edit
     without it is refused like a stale one.
     """
 

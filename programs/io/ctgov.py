@@ -31,10 +31,10 @@ from milestones.vocab import (
     TrialPhase,
     TrialStatus,
 )
-from programs.bulk import create_with_history
 from programs.dates import PreciseDate
+from programs.editing.bulk import create_with_history
+from programs.editing.lookups import NameCache
 from programs.io.ctgov_client import NCT, CtgovClient, CtgovError, CtgovUnreachable
-from programs.lookups import NameCache
 from programs.models import Asset, AssetDesignation, Indication, Source
 from programs.text import normalize_name
 from programs.vocab import Phase

@@ -10,7 +10,7 @@ not JSON or not a study, its NCT id is not the one asked for, the record breaks 
 reported with the reason and nothing of it is written.
 
 The derived facts and statistics of the assets a run refreshes are recomputed once per
-``RECOMPUTE_EVERY`` trials (``services.recompute_once``) rather than after each trial's commit; each
+``RECOMPUTE_EVERY`` trials (``programs.derivation.queue.recompute_once``) rather than after each trial's commit; each
 trial still commits (or rolls back) on its own, and its assets are marked dirty in its transaction.
 The trials share one ``StudyCache``, so companies and indications named again cost no query.
 
@@ -41,10 +41,10 @@ from milestones.models import (
     normalize_registry_id,
 )
 from milestones.vocab import MilestoneKind
+from programs.derivation.queue import recompute_once
 from programs.io.ctgov import StudyCache, attach_study, parse_study
 from programs.io.ctgov_client import CtgovClient, CtgovError
 from programs.models import Asset
-from programs.services import recompute_once
 
 REFRESHED, UNCHANGED, FAILED, SKIPPED = "refreshed", "unchanged", "failed", "skipped"
 #: Trials per batched recompute: at the client's default 3 requests a second, pages lag at most ~20 s.

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 def rebuild(apps, schema_editor):
     """Fill the new summaries, so no page recounts on its first view after the deploy."""
-    from programs import summaries
+    from programs.derivation import summaries
 
     summaries.rebuild()
 

@@ -42,7 +42,7 @@ class Asset(TrackedModel):
     """One ADC drug candidate (NEOK002, BL-B01D1, ...).
 
     Structure is typed by editors; the ``derived`` fields at the end are computed from milestones by
-    ``programs.derived.recompute_asset`` and never typed by hand.
+    ``programs.derivation.derived.recompute_asset`` and never typed by hand.
     """
 
     code = models.CharField(max_length=80, unique=True, help_text="Primary designation, e.g. NEOK002.")
@@ -91,7 +91,7 @@ class Asset(TrackedModel):
     indications = models.ManyToManyField(Indication, blank=True, related_name="assets")
     sources = models.ManyToManyField("programs.Source", blank=True, related_name="assets")
 
-    # --- derived (programs.derived.recompute_asset) -----------------------------------------
+    # --- derived (programs.derivation.derived.recompute_asset) -----------------------------------------
     target_pair = models.ForeignKey(
         "programs.TargetPair", on_delete=models.SET_NULL, null=True, blank=True, editable=False,
         related_name="assets",
@@ -122,7 +122,7 @@ class Asset(TrackedModel):
     derived_at = models.DateTimeField(null=True, blank=True, editable=False)
     derived_dirty = models.BooleanField(default=True, editable=False, db_index=True)
     search_text = models.TextField(blank=True, editable=False, help_text="Designations, targets, companies.")
-    #: What the target and company summaries (``programs.summaries``) last counted this asset under:
+    #: What the target and company summaries (``programs.derivation.summaries``) last counted this asset under:
     #: ``{"company": originator id, "targets": [target ids]}``. The derived recompute compares it with
     #: the asset's present originator and targets, so a summary the asset left is recounted too.
     counted_as = models.JSONField(default=dict, blank=True, editable=False)

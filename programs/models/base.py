@@ -33,6 +33,6 @@ class TrackedModel(models.Model):
     def before_write(self) -> None:
         """Fill fields derived from others before the row is written.
 
-        Called by ``save`` and by the bulk writers (``programs.bulk``), which bypass ``save``: a rule
+        Called by ``save`` and by the bulk writers (``programs.editing.bulk``), which bypass ``save``: a rule
         put here holds for both. The default does nothing.
         """

@@ -12,6 +12,11 @@ def source_name(title: str, url: str) -> str:
     return title or url
 
 
+def source_label(publisher: str, title: str, url: str) -> str:
+    """What a fact's source link shows: its publisher, else the source's name (``Source.label``)."""
+    return publisher or source_name(title, url)
+
+
 class Source(TrackedModel):
     """A publication a fact cites: a press release, a news story, a registry record, a congress abstract.
 
@@ -34,6 +39,10 @@ class Source(TrackedModel):
 
     def __str__(self) -> str:
         return source_name(self.title, self.url)
+
+    @property
+    def label(self) -> str:
+        return source_label(self.publisher, self.title, self.url)
 
     def fill_title(self, title: str) -> bool:
         """Give an untitled source ``title``; a known title is never overwritten. True when it changed."""

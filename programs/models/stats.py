@@ -1,7 +1,7 @@
 """Pipeline statistics computed by Celery, the per-group dirty flags, daily snapshots and job records.
 
 The dashboard reads only these tables (never the raw facts), so its query count does not grow with
-the data. ``programs.stats`` fills them; ``programs.services`` marks groups dirty after an edit.
+the data. ``programs.derivation.stats`` fills them; ``programs.derivation.queue`` marks groups dirty after an edit.
 """
 
 from __future__ import annotations

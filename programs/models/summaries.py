@@ -3,7 +3,7 @@
 ``TargetSummary`` and ``CompanySummary`` hold counts over assets (by phase, by partner target, by
 originator) so the target and company pages and lists cost the same at 100 or 100,000 assets. They
 are derived data, like the asset's derived columns: never edited, no history, recomputed from the raw
-tables by ``programs.summaries`` (after the derived recompute marks them dirty, and in full by
+tables by ``programs.derivation.summaries`` (after the derived recompute marks them dirty, and in full by
 ``manage.py rebuild_summaries``). They must not be the only record of anything.
 """
 

@@ -4,7 +4,7 @@ history.
 Query budget: one query per section whatever the number of milestones, events or deals; on
 PostgreSQL the asset's targets, payloads, names and pair ride on the asset's own query. The sections
 are plain rows (``programs.views.asset_rows``), not model instances, read by statements compiled once
-per process (``programs.prepared``): on a cache miss Django's query building and model instantiation
+per process (``programs.readpath.prepared``): on a cache miss Django's query building and model instantiation
 cost several times what PostgreSQL spent.
 """
 
@@ -25,15 +25,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from milestones.models import Milestone, RegulatoryStatus
-from milestones.trial_queries import asset_trial_rows
+from milestones.readpath.trial_queries import asset_trial_rows
 from milestones.vocab import ApprovalType, MilestoneStatus, RegulatoryState
 from programs.dates import PreciseDate
-from programs.derived import first_ind_events
-from programs.history import recent_changes
+from programs.derivation.derived import first_ind_events
+from programs.editing.history import recent_changes
 from programs.models import Asset, AssetDesignation, AssetPayload, AssetTarget, Company, TargetPair
 from programs.models.targets import pair_key, pair_label
-from programs.pagecache import Page, cached_page, render_page
-from programs.prepared import Prepared, attnames, chunks
+from programs.readpath.pagecache import Page, cached_page, render_page
+from programs.readpath.prepared import Prepared, attnames, chunks
 from programs.views.asset_rows import (
     MilestoneRow,
     choice_labels,
@@ -55,7 +55,7 @@ def asset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """/assets/<slug>/: structure, timeline, status by indication, derived facts, clinical data, deals.
 
     The content is cached per data version, today's date (overdue plans) and permissions
-    (``programs.pagecache``); a miss runs the bounded queries of ``_asset_context``.
+    (``programs.readpath.pagecache``); a miss runs the bounded queries of ``_asset_context``.
     """
     today = timezone.localdate()
 

@@ -33,8 +33,8 @@ from milestones.models.milestones import (
 from milestones.vocab import Assessment, Endpoint, GradeBand, LineOfTherapy, MilestoneStatus, SafetyCategory
 from programs.dates import PreciseDate
 from programs.models import Asset, AssetTarget, Deal, DealParty, DealTerms, Source
-from programs.models.sources import source_name
-from programs.prepared import Prepared
+from programs.models.sources import source_label, source_name
+from programs.readpath.prepared import Prepared
 from programs.vocab import DealKind, DealRole, DealStatus, Phase
 
 
@@ -58,11 +58,6 @@ _LINES = choice_labels(LineOfTherapy)
 _DEAL_KINDS = choice_labels(DealKind)
 _ROLES = choice_labels(DealRole)
 _PHASES = choice_labels(Phase)
-
-
-def _source_label(publisher: str, title: str, url: str) -> str:
-    """What a source link shows: its publisher, else the source's name (``str(source)``)."""
-    return publisher or source_name(title, url)
 
 
 # --- milestones -------------------------------------------------------------------------------
@@ -122,7 +117,7 @@ def milestone_rows(asset_id: int, today: dt.date) -> list[MilestoneRow]:
             slip=milestone_slip_days(status, date, plan), planned_when=str(plan) if plan else "", notes=notes,
             indication=indication, trial_id=trial_id, source_url=source_url,
             trial_url=f"{trial[0]}{trial_pk}{trial[1]}" if trial_pk else "",
-            source_label=_source_label(publisher, source_title, source_url),
+            source_label=source_label(publisher, source_title, source_url),
             url=f"{detail[0]}{pk}{detail[1]}", edit_url=f"{edit[0]}{pk}{edit[1]}",
             occur_url=f"{occur[0]}{pk}{occur[1]}",
         ))
@@ -204,7 +199,7 @@ def safety_rows(asset_id: int) -> list[SafetyRow]:
             grade=grade, max_grade=max_grade, reported=assessment == Assessment.REPORTED,
             figure=safety_figure(assessment, n, n_total, pct), study=study, dose_group=dose_group,
             population=population, cutoff=PreciseDate(cutoff, precision), source_url=url,
-            source_label=_source_label(publisher, title, url),
+            source_label=source_label(publisher, title, url),
         ))
     return rows
 
@@ -212,7 +207,7 @@ def safety_rows(asset_id: int) -> list[SafetyRow]:
 def measure_rows(asset_id: int) -> list[MeasureRow]:
     return [
         MeasureRow(name=name, value=value, unit=unit, study=study, cutoff=PreciseDate(cutoff, precision),
-                   source_url=url, source_label=_source_label(publisher, title, url))
+                   source_url=url, source_label=source_label(publisher, title, url))
         for name, value, unit, study, cutoff, precision, url, publisher, title
         in _MEASURES.rows(asset_id)
     ]
@@ -226,7 +221,7 @@ def efficacy_rows(asset_id: int) -> list[EfficacyRow]:
             endpoint=_ENDPOINTS.get(endpoint, endpoint), endpoint_label=endpoint_label,
             figure=efficacy_figure(value, unit), ci_low=ci_low, ci_high=ci_high, n=n, indication=indication or "",
             line_of_therapy=_LINES.get(line, line) if line else "", study=study, dose_group=dose_group,
-            cutoff=PreciseDate(cutoff, precision), source_url=url, source_label=_source_label(publisher, title, url),
+            cutoff=PreciseDate(cutoff, precision), source_url=url, source_label=source_label(publisher, title, url),
         ))
     return rows
 
@@ -324,7 +319,7 @@ def _terms(t: dict[str, Any]) -> TermsRow:
     return TermsRow(stands=t["stands"], currency=t["currency"], upfront=_decimal(t["upfront"]),
                     milestones=_decimal(t["milestones"]), total_value=_decimal(t["total_value"]),
                     equity=_decimal(t["equity"]), royalty_terms=t["royalty_terms"], note=t["note"],
-                    source_url=t["url"], source_label=_source_label(t["publisher"], t["title"], t["url"]))
+                    source_url=t["url"], source_label=source_label(t["publisher"], t["title"], t["url"]))
 
 
 def _deals(asset_id: int) -> QuerySet[Deal, tuple[Any, ...]]:

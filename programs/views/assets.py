@@ -1,7 +1,7 @@
 """Asset list (``/assets/``): faceted, searchable, sortable, paginated; all state in the query string.
 
 Query budget on a page-cache miss: the count, the page of rows (``list_rows``: two queries on
-PostgreSQL, three elsewhere) and the facet counts (``programs.facets``), whatever the number of
+PostgreSQL, three elsewhere) and the facet counts (``programs.readpath.facets``), whatever the number of
 rows. The rows are read with ``.values()`` and written by a Jinja2 fragment
 (``templates/jinja2/programs/``): model instances and Django's template language cost several
 times what the database spent on a page of 50.
@@ -26,11 +26,11 @@ from django.views.decorators.http import require_safe
 
 from milestones.models.milestones import milestone_label
 from programs.dates import PreciseDate
-from programs.facets import compute_facets
 from programs.filters import AssetFilterSet
 from programs.models import Asset, AssetPayload, AssetTarget
-from programs.pagecache import Page, cached_page, render_page
-from programs.prepared import Prepared
+from programs.readpath.facets import compute_facets
+from programs.readpath.pagecache import Page, cached_page, render_page
+from programs.readpath.prepared import Prepared
 from programs.tables.assets import COLUMNS, asset_ordering, with_sort_keys
 from programs.views.asset_rows import choice_labels, url_pattern
 from programs.vocab import AntibodyFormat, ConjugationMethod, PayloadClass, Phase
@@ -56,7 +56,7 @@ def asset_queryset() -> QuerySet[Asset]:
 def asset_list(request: HttpRequest) -> HttpResponse:
     """/assets/: the filtered, faceted, sortable table. Unknown filter values are reported, not fatal.
 
-    The content is cached per data version, query string and permissions (``programs.pagecache``);
+    The content is cached per data version, query string and permissions (``programs.readpath.pagecache``);
     a miss runs the bounded queries of ``_asset_list_body``. An htmx request gets the results only.
     """
     fragment = "results" if request.htmx else "body"
@@ -119,7 +119,7 @@ def _rows_by_id(*ids: int) -> QuerySet[Asset, tuple[Any, ...]]:
     ).values_list(*_FIELDS, "target_list", "payload_list")
 
 
-#: Compiled once (``programs.prepared``): always PER_PAGE ids, a short page padded with 0 (no asset).
+#: Compiled once (``programs.readpath.prepared``): always PER_PAGE ids, a short page padded with 0 (no asset).
 _PAGE_ROWS = Prepared(_rows_by_id, *[int] * PER_PAGE)
 
 

@@ -23,10 +23,10 @@ from django_countries import countries
 
 from milestones.models import Milestone
 from milestones.vocab import MilestoneStatus
+from programs.derivation.stats.groups import GROUPS
 from programs.models import JobRun, Statistic, StatisticGroup
-from programs.pagecache import cached_template
+from programs.readpath.pagecache import cached_template
 from programs.roles import ADMIN, role_of
-from programs.stats.groups import GROUPS
 from programs.vocab import AntibodyFormat, ConjugationMethod, DealKind, PayloadClass, Phase
 
 BAR_SPACE = 340.0  # SVG units for the longest bar

@@ -17,7 +17,7 @@ from django_tables2 import RequestConfig
 
 from programs.filters import DealFilterSet
 from programs.models import Asset, Company, Deal, DealParty, DealTerms
-from programs.pagecache import cached_template
+from programs.readpath.pagecache import cached_template
 from programs.tables import DealTable
 
 PER_PAGE = 50
@@ -33,7 +33,7 @@ def deal_list_queryset() -> QuerySet[Deal]:
 
 @require_safe
 def deal_list(request: HttpRequest) -> HttpResponse:
-    """/deals/: content cached per data version, query string and permissions (``programs.pagecache``)."""
+    """/deals/: content cached per data version, query string and permissions (``programs.readpath.pagecache``)."""
     def build() -> tuple[str, dict[str, Any]]:
         filterset = DealFilterSet(request.GET, queryset=deal_list_queryset())
         qs = filterset.qs if filterset.is_valid() else Deal.objects.none()

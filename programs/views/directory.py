@@ -1,10 +1,10 @@
 """Company and target lists and pages.
 
-Asset counts come from the summaries (``programs.summaries``: per target and per company, kept by
+Asset counts come from the summaries (``programs.derivation.summaries``: per target and per company, kept by
 the derived recompute), deal counts from a correlated subquery, so each list is one page query plus
 a count and a prefetch, and a target page never groups its assets; each page runs a fixed number of
 queries whatever its asset count. The content is cached under the data version
-(``programs.pagecache.cached_template``).
+(``programs.readpath.pagecache.cached_template``).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
+from programs.derivation.summaries import target_summary
 from programs.models import Asset, Company, Deal, DealParty, Target, TargetPair
-from programs.pagecache import cached_template
-from programs.summaries import target_summary
+from programs.readpath.pagecache import cached_template
 from programs.views.assets import asset_queryset
 from programs.vocab import Phase
 
@@ -134,7 +134,7 @@ def target_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _target_context(slug: str) -> tuple[str, dict[str, Any]]:
-    """The counts from the target's summary (``programs.summaries``): no GROUP BY over its assets."""
+    """The counts from the target's summary (``programs.derivation.summaries``): no GROUP BY over its assets."""
     target = get_object_or_404(Target.objects.select_related("parent", "summary"), slug=slug)
     on_target = Asset.targets.through.objects.filter(target=target).values("asset_id")
     assets = asset_queryset().filter(pk__in=on_target).order_by("-highest_phase_rank", "code")

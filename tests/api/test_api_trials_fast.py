@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from milestones.api.trial_nested import attach
 from milestones.api.trials import TrialSerializer
 from milestones.models import Trial, TrialArm, TrialIntervention
-from milestones.trial_queries import trial_full_queryset
+from milestones.readpath.trial_queries import trial_full_queryset
 from tests.factories import AssetFactory, CompanyFactory
 from tests.trials_data import make_trial
 

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from programs.derived import recompute_asset
+from programs.derivation.derived import recompute_asset
 from programs.io.columns import ASSET_COLUMNS
 from programs.io.importers import import_csv
 from programs.models import Asset, AssetDesignation, Company

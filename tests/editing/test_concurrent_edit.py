@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from programs.editing.versions import VersionConflict, save_if_unchanged
 from programs.models import Company
-from programs.services import VersionConflict, save_if_unchanged
 from tests.factories import CompanyFactory
 
 

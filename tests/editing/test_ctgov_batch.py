@@ -20,7 +20,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from milestones.models import Milestone, Trial, TrialIntervention
-from programs import services, tasks
+from programs import jobs, tasks
 from programs.models import Asset, Company
 from tests.factories import AssetFactory
 
@@ -68,15 +68,15 @@ def assets(n: int) -> list[Asset]:
 
 @pytest.fixture
 def sent(monkeypatch) -> Counter[str]:
-    """The name of every task ``programs.services`` sends (eager: each also runs)."""
+    """The name of every task ``programs.jobs`` sends (eager: each also runs)."""
     names: Counter[str] = Counter()
-    real = services.send
+    real = jobs.send
 
     def counting(task: Any, *args: Any) -> bool:
         names[task.name] += 1
         return real(task, *args)
 
-    monkeypatch.setattr(services, "send", counting)
+    monkeypatch.setattr(jobs, "send", counting)
     return names
 
 

@@ -13,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from milestones.models import Milestone
-from programs import data_version
 from programs.io.columns import MILESTONE_COLUMNS
 from programs.io.importers import import_csv
 from programs.models import Asset, Indication, Source
+from programs.readpath import data_version
 from programs.tasks import recompute_asset, recompute_assets
 from tests.factories import AssetFactory, MilestoneFactory, SourceFactory
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from milestones.models import Milestone, Trial, TrialRegistryId
-from programs.derived import recompute_asset
+from programs.derivation.derived import recompute_asset
 from programs.io.columns import MILESTONE_COLUMNS
 from programs.io.importers import import_csv
 from tests.factories import AssetFactory, SourceFactory

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from milestones.models import Milestone
-from programs.derived import recompute_asset
+from programs.derivation.derived import recompute_asset
 from programs.io.columns import MILESTONE_COLUMNS
 from programs.io.importers import import_csv
 from programs.models import Asset, Indication

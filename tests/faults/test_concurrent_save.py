@@ -7,8 +7,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from programs.editing.versions import VersionConflict, save_if_unchanged
 from programs.models import Company
-from programs.services import VersionConflict, save_if_unchanged
 
 
 def _save(pk: int, read_version: int, website: str) -> bool:

@@ -24,9 +24,9 @@ from django.test import Client
 from adctrack.cache import ResilientRedisCache, available
 from adctrack.celery_app import app as celery_app
 from milestones.models import Milestone
+from programs.jobs import send
 from programs.models import Asset
 from programs.roles import EDITOR, VIEWER, ensure_roles
-from programs.services import send
 from programs.tasks import sweep_dirty
 from tests.conftest import seed_demo
 from tests.faults.formdata import record_post_data

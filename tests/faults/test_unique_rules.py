@@ -26,7 +26,7 @@ from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from adctrack.api_urls import router
-from programs.uniqueness import UniqueRule, unique_rules
+from programs.editing.uniqueness import UniqueRule, unique_rules
 from tests.faults.editforms import MODEL_APPS, EditView, counts, edit_views, editor_client, management, page_data
 from tests.faults.formdata import admin_post_data, form_values
 

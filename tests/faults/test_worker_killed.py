@@ -22,9 +22,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from adctrack.celery_app import app as celery_app
+from programs.derivation.stats.compute import recompute_all
+from programs.derivation.stats.groups import GROUPS
 from programs.models import JobRun, JobStatus, Statistic, StatisticGroup, StatisticSnapshot
-from programs.stats.compute import recompute_all
-from programs.stats.groups import GROUPS
 from programs.tasks import recompute_all_stats
 from tests.conftest import seed_demo
 from tests.workers import celery_worker, fresh_start, kill_group, node_name, wait_for

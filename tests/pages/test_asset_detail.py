@@ -132,8 +132,8 @@ def test_it_shows_the_first_ind_at_its_recorded_precision(viewer_client: Client,
     import datetime as dt
 
     from milestones.models import Milestone
-    from programs import data_version
-    from programs.derived import recompute_asset
+    from programs.derivation.derived import recompute_asset
+    from programs.readpath import data_version
 
     asset = Asset.objects.get(code="NEOK002")
     source = Milestone.objects.filter(asset=asset).first().source  # type: ignore[union-attr]

@@ -11,9 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from adctrack.celery_app import app as celery_app
-from programs import data_version
-from programs.facets import WARM_FLAG, plain_list_key
 from programs.models import Asset
+from programs.readpath import data_version
+from programs.readpath.facets import WARM_FLAG, plain_list_key
 from programs.tasks import warm_asset_facets
 from tests.workers import celery_worker, fresh_start, node_name, wait_for
 

@@ -12,8 +12,9 @@ import pytest
 from milestones.models import Milestone, RegulatoryStatus, Trial, TrialRegistryId
 from milestones.models.trials import normalize_registry_id
 from milestones.vocab import MilestoneKind, MilestoneStatus, TrialStatus
-from programs import generation, generation_events
-from programs.derived import recompute_asset
+from programs import generation
+from programs.derivation.derived import recompute_asset
+from programs.generation import events as generation_events
 from programs.generation import generate
 from programs.models import Asset, AssetTarget
 from programs.vocab import Phase

@@ -13,7 +13,7 @@ from django.test import Client
 
 from milestones.models import Milestone
 from milestones.vocab import MilestoneKind, MilestoneStatus
-from programs.derived import recompute_asset
+from programs.derivation.derived import recompute_asset
 from programs.models import Asset
 from programs.roles import BD, EDITOR, ensure_roles
 
@@ -25,7 +25,7 @@ def test_it_serves_a_repeated_view_from_the_cache(
 ) -> None:
     url = Asset.objects.get(code="NEOK002").get_absolute_url()
     first = viewer_client.get(url).content.decode()
-    # Session and user; the permissions come from the cache too (programs.pagecache); no asset query.
+    # Session and user; the permissions come from the cache too (programs.readpath.pagecache); no asset query.
     with django_assert_max_num_queries(2):
         second = viewer_client.get(url).content.decode()
     assert _main(second) == _main(first) and "Biocytogen" in _main(second)
@@ -110,7 +110,7 @@ def test_it_shows_counts_from_before_an_edit_for_a_minute_at_most(
 ) -> None:
     import re
 
-    from programs import data_version, facets, pagecache
+    from programs.readpath import data_version, facets, pagecache
 
     settings.ADCTRACK_FACET_FRESH_SECONDS = 60
     neok = Asset.objects.get(code="NEOK002")

@@ -1,4 +1,4 @@
-"""programs.prepared: a statement compiled once returns what the queryset itself returns."""
+"""programs.readpath.prepared: a statement compiled once returns what the queryset itself returns."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from milestones.models import Milestone
 from programs.models import Asset
-from programs.prepared import Prepared
+from programs.readpath.prepared import Prepared
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from programs.stats.compute import recompute_all
+from programs.derivation.stats.compute import recompute_all
 
 
 @pytest.fixture

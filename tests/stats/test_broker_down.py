@@ -47,7 +47,8 @@ def test_it_records_a_failed_run_and_keeps_the_flag(demo_stats: None) -> None:
     from django.db import DatabaseError
 
     StatisticGroup.objects.filter(group="target").update(dirty=True)
-    with mock.patch.dict("programs.stats.groups.GROUPS", {"target": mock.Mock(side_effect=ValueError("boom"))}):
+    boom = mock.Mock(side_effect=ValueError("boom"))
+    with mock.patch.dict("programs.derivation.stats.groups.GROUPS", {"target": boom}):
         with pytest.raises(ValueError):
             recompute_stats.apply(args=[["target"]], throw=True)
     run = JobRun.objects.filter(task_name="programs.recompute_stats").latest("id")
@@ -60,7 +61,7 @@ def test_it_marks_a_database_error_for_retry(demo_stats: None) -> None:
     from django.db import OperationalError as DbOperationalError
 
     failing = mock.Mock(side_effect=DbOperationalError("locked"))
-    with mock.patch.dict("programs.stats.groups.GROUPS", {"target": failing}):
+    with mock.patch.dict("programs.derivation.stats.groups.GROUPS", {"target": failing}):
         with mock.patch.object(recompute_stats, "retry", side_effect=RuntimeError("retry scheduled")) as retry:
             with pytest.raises(RuntimeError):
                 recompute_stats.apply(args=[["target"]], throw=True)

@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 
 from milestones.models import Milestone
-from programs import services
+from programs.derivation import queue
 from programs.models import Asset, JobRun, JobStatus, Source, StatisticGroup
 from programs.tasks import recompute_asset, recompute_stats
 from tests.stats.helpers import figures
@@ -122,4 +122,4 @@ def test_it_queues_a_new_asset_although_it_is_born_dirty(demo_stats: None, djang
         with django_capture_on_commit_callbacks(execute=True):
             Asset.objects.create(code="NEW1", slug="new1", originator=Company.objects.first())
     assert asset_task.call_count == 1
-    assert services.asset_changed(Asset.objects.get(code="NEW1").pk) is False  # still dirty: no second enqueue
+    assert queue.asset_changed(Asset.objects.get(code="NEW1").pk) is False  # still dirty: no second enqueue

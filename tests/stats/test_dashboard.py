@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from programs.derivation.stats.compute import recompute_all
 from programs.models import Asset, Company, StatisticGroup
-from programs.stats.compute import recompute_all
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from programs.derived import recompute_asset
+from programs.derivation.derived import recompute_asset
 from programs.models import Asset
 
 pytestmark = pytest.mark.django_db

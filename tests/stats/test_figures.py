@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 
 from milestones.models import Milestone
-from programs.derived import recompute_asset
+from programs.derivation.derived import recompute_asset
+from programs.derivation.stats.compute import recompute_all, recompute_group
+from programs.derivation.stats.groups import GROUPS
 from programs.models import Asset, Source, Statistic, StatisticGroup, StatisticSnapshot
-from programs.stats.compute import recompute_all, recompute_group
-from programs.stats.groups import GROUPS
 from tests.stats.helpers import figures, records
 
 pytestmark = pytest.mark.django_db

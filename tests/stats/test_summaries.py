@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from milestones.models import EfficacyReadout, Milestone, SafetyEvent, SafetyMeasure
-from programs import summaries
+from programs.derivation import summaries
 from programs.generation import generate
 from programs.io.columns import ASSET_COLUMNS
 from programs.io.importers import import_csv
@@ -33,7 +33,7 @@ def viewer_client(db: None) -> Client:
 
 
 def _recount() -> tuple[dict[int, tuple[Any, ...]], dict[int, int]]:
-    """Every summary counted in Python from the raw rows (not by ``programs.summaries``)."""
+    """Every summary counted in Python from the raw rows (not by ``programs.derivation.summaries``)."""
     links: Counter[int] = Counter()
     assets: dict[int, set[int]] = defaultdict(set)
     for target_id, asset_id in AssetTarget.objects.values_list("target_id", "asset_id"):

@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from adctrack.celery_app import app as celery_app
 from milestones.models import Milestone
+from programs.derivation.stats.compute import recompute_all
 from programs.models import Asset, Source, StatisticGroup
-from programs.stats.compute import recompute_all
 from programs.tasks import sweep_dirty
 from tests.conftest import seed_demo
 from tests.stats.helpers import figures

@@ -8,9 +8,9 @@ import pytest
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from programs.derived import recompute_asset_changes
+from programs.derivation.derived import recompute_asset_changes
+from programs.derivation.stats.compute import mark_groups_dirty, recompute_all, recompute_group
 from programs.models import Asset, Statistic, StatisticGroup, StatisticSnapshot
-from programs.stats.compute import mark_groups_dirty, recompute_all, recompute_group
 from tests.factories import AssetPayloadFactory, SafetyEventFactory
 from tests.stats.helpers import figures, records
 

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from adctrack.backup import empty_backed_up_tables, has_user_data
-from programs import signals
+from programs.derivation import signals
 
 
 class Command(BaseCommand):

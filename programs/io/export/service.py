@@ -29,6 +29,7 @@ from django.http import (
 )
 from django.utils import timezone
 
+from programs import jobs
 from programs.filters import AssetFilterSet, DealFilterSet
 from programs.io.export.rows import ExportSpec, asset_rows, asset_spec, deal_rows, deal_spec
 from programs.io.export.writers import csv_stream, write_xlsx
@@ -128,10 +129,7 @@ QUEUE_DOWN = ("The background export could not be queued: the task queue (Redis)
 
 def _queue_build(log_id: int) -> None:
     """Queue the background XLSX build; when the broker is away, the status page says so (no error page)."""
-    from programs.services import send
-    from programs.tasks import build_export
-
-    if not send(build_export, log_id):
+    if not jobs.send("build_export", log_id):
         ExportLog.objects.filter(pk=log_id, state=ExportLog.State.PENDING).update(
             state=ExportLog.State.FAILED, error=QUEUE_DOWN, finished_at=timezone.now())
 

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
-from programs.bulk import create_with_history, update_with_history
+from programs.editing.bulk import create_with_history, update_with_history
 from programs.io.columns import COLUMNS, LIST_SEPARATOR
 from programs.models import AssetDesignation, Company, CompanyAlias, Source
 from programs.text import normalize_name, slugify_code

@@ -5,7 +5,7 @@ in one file is written once, with its last values, and the report says so (dry r
 
 Batched (see ``base``): every row is parsed and validated against in-memory lookups (the named assets'
 milestones, sources, indications) without a query, and a real run writes the planned rows at the end
-with bulk inserts and updates (history included, ``programs.bulk``). A file of 10,000 rows costs a few
+with bulk inserts and updates (history included, ``programs.editing.bulk``). A file of 10,000 rows costs a few
 hundred queries, not tens of thousands.
 """
 
@@ -20,7 +20,7 @@ from django.db import models
 from milestones.models import Milestone
 from milestones.models.trials import TrialRegistryId, normalize_registry_id
 from milestones.vocab import KIND_APPROVAL_TYPES, Agency, ApprovalType, MilestoneKind, MilestoneStatus, Outcome
-from programs.bulk import create_with_history, update_with_history
+from programs.editing.bulk import create_with_history, update_with_history
 from programs.io.importers.base import CREATED, UNCHANGED, UPDATED, CellError, Importer
 from programs.models import Indication
 from programs.text import normalize_name

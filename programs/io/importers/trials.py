@@ -22,10 +22,10 @@ from django.core.exceptions import ValidationError
 
 from milestones.models import Trial, TrialRegistryId, normalize_registry_id
 from milestones.vocab import DateType, StudyType, TrialPhase, TrialStatus
-from programs import data_version
 from programs.dates import PreciseDate
 from programs.io.importers.base import CREATED, UNCHANGED, UPDATED, CellError, Importer
 from programs.models import Company, Indication
+from programs.readpath import data_version
 from programs.text import normalize_name
 
 # "2026-06 (estimated)", "300 (anticipated)": the value and whether it happened.

@@ -5,7 +5,7 @@ whose interventions name no known asset is reported and skipped, nothing invente
 written in its own transaction, so one bad record never leaves half of itself behind and the rest still
 import; ``--dry-run`` rolls every study back and lists what would change. A file's lookups (assets,
 companies, indications, sources, known registry ids) are read once for all its studies, and the derived
-facts of every asset touched are recomputed once after the last study (``services.recompute_once``).
+facts of every asset touched are recomputed once after the last study (``programs.derivation.queue.recompute_once``).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError, transaction
 
+from programs.derivation.queue import recompute_once
 from programs.io.ctgov import CtgovError, Study, StudyCache, attach_study, parse_study
 from programs.models import Asset, AssetDesignation
-from programs.services import recompute_once
 from programs.text import normalize_name
 
 

@@ -1,7 +1,7 @@
 """``manage.py rebuild_summaries``: recount every target and company summary from the raw tables.
 
 For after a restore or a bulk load that bypassed the signals; ordinary edits keep the summaries
-current by themselves (``programs.summaries``). Safe to run at any time (idempotent).
+current by themselves (``programs.derivation.summaries``). Safe to run at any time (idempotent).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from programs import summaries
+from programs.derivation import summaries
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from programs.stats.groups import GROUPS
+from programs.derivation.stats.groups import GROUPS
 
 
 class Command(BaseCommand):

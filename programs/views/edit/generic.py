@@ -18,8 +18,8 @@ from django.urls import NoReverseMatch, reverse
 from django.views import View
 from django.views.generic import CreateView, DeleteView, UpdateView
 
+from programs.editing.versions import VersionConflict, save_if_unchanged
 from programs.roles import ADMIN, role_of
-from programs.services import VersionConflict, save_if_unchanged
 
 
 def perm(model: type[models.Model], action: str) -> str:

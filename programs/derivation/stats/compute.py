@@ -1,6 +1,6 @@
 """Writing statistics: one transaction per group, set-based SQL writes, today's snapshot, freshness flags.
 
-Each group's rows go from its ``GROUP BY`` query (``programs.stats.groups``) into a temporary table
+Each group's rows go from its ``GROUP BY`` query (``programs.derivation.stats.groups``) into a temporary table
 and from there, compared with the stored figures, into ``Statistic`` with one
 ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` of the rows that changed. No row travels through
 Python, which is what made large groups (one row per ILD figure, per target pair) cost many times their
@@ -21,8 +21,8 @@ from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
+from programs.derivation.stats.groups import GROUPS, Source
 from programs.models import Statistic, StatisticGroup, StatisticSnapshot
-from programs.stats.groups import GROUPS, Source
 
 log = logging.getLogger(__name__)
 

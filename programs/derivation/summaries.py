@@ -1,11 +1,11 @@
 """Keep ``TargetSummary`` and ``CompanySummary`` equal to a recount of the assets, incrementally.
 
-Who marks what: the derived recompute (``programs.derived.recompute_asset_changes``) compares the
+Who marks what: the derived recompute (``programs.derivation.derived.recompute_asset_changes``) compares the
 asset's originator, targets, highest phase and pair with what the summaries last counted it under
 (``Asset.counted_as``) and marks the summaries of both the old and the new ones dirty (``mark``); an
 asset's deletion marks those it was counted in (``asset_deleted``). Marking flips a ``dirty`` flag
 in the writer's transaction and, when a flag flipped, queues ``programs.recompute_summaries`` after
-commit (``programs.services.send_on_commit``); the task recounts the dirty rows from the raw
+commit (``programs.jobs.send_on_commit``); the task recounts the dirty rows from the raw
 tables, so it is idempotent and a lost run is made good by the sweeper (``programs.tasks.sweep_dirty``)
 or by ``manage.py rebuild_summaries``, which recounts everything (bulk writers that bypass signals,
 ``programs.generation``, call ``rebuild``).
@@ -23,8 +23,9 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from programs import data_version
+from programs import jobs
 from programs.models import Asset, AssetTarget, Company, CompanySummary, Target, TargetSummary
+from programs.readpath import data_version
 
 #: Rows recounted per task run; more stay dirty and queue the next run.
 BATCH = 2000
@@ -55,10 +56,7 @@ def mark(targets: Iterable[int | None] = (), companies: Iterable[int | None] = (
     flipped = _flag(TargetSummary, target_ids)
     flipped = _flag(CompanySummary, company_ids) or flipped
     if flipped:
-        from programs.services import send_on_commit
-        from programs.tasks import recompute_summaries
-
-        send_on_commit(recompute_summaries)
+        jobs.send_on_commit("recompute_summaries")
 
 
 def counted_as(originator_id: int, target_ids: Iterable[int]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from milestones.models import Milestone, Trial, TrialArm, TrialIntervention, Tri
 from milestones.vocab import DateType, MilestoneKind, TrialPhase, TrialStatus
 from programs.dates import PreciseDate
 from programs.models import Asset, Company, Indication
-from programs.prepared import Prepared
+from programs.readpath.prepared import Prepared
 
 _PHASE_LABELS: dict[str, str] = {str(k): str(v) for k, v in TrialPhase.choices}
 _STATUS_LABELS: dict[str, str] = {str(k): str(v) for k, v in TrialStatus.choices}

@@ -1,7 +1,7 @@
 """What is approved where, for what, since when: an asset's state per (indication, agency).
 
 Pure: takes the asset's milestones (model instances or anything with the same attributes) and returns
-plain rows; no queries, no writes (``programs.derived`` writes them as ``RegulatoryStatus``). A
+plain rows; no queries, no writes (``programs.derivation.derived`` writes them as ``RegulatoryStatus``). A
 withdrawal is scoped to its indication at its agency, so one withdrawn indication never marks a marketed
 drug discontinued; a sponsor's discontinuation without an indication stops development everywhere but
 leaves standing approvals standing.
@@ -53,7 +53,7 @@ def _order(m: Any) -> tuple[int, dt.date, int]:
 def regulatory_status(milestones: Iterable[Any], phase_of: Callable[[Any], str | None]) -> AssetRegulatory:
     """The per-(indication, agency) states of an asset, from its occurred milestones in date order.
 
-    ``phase_of`` maps a milestone to the development phase it proves (``programs.derived.milestone_phase``).
+    ``phase_of`` maps a milestone to the development phase it proves (``programs.derivation.derived.milestone_phase``).
     """
     pairs: dict[tuple[int | None, str], PairStatus] = {}
     stopped_everywhere = False

@@ -14,11 +14,12 @@ from django.db import connection, transaction
 from django.db.models import IntegerField, Value
 from django.utils import timezone
 
+from milestones.derivation.regulatory import AssetRegulatory, regulatory_status
 from milestones.models import Milestone, RegulatoryStatus
-from milestones.regulatory import AssetRegulatory, regulatory_status
 from milestones.vocab import HoldType, MilestoneKind, MilestoneStatus, RegulatoryState
-from programs import data_version, summaries
+from programs.derivation import summaries
 from programs.models import Asset, AssetDesignation, AssetTarget, CompanyAlias, Deal, TargetPair
+from programs.readpath import data_version
 from programs.vocab import AssetStatus, Phase
 
 _KIND_PHASE = {
@@ -212,7 +213,7 @@ def recompute_asset_changes(asset_id: int) -> set[str] | None:
     # Six statements in all: lock and read the asset with its originator and pair, its milestones, its
     # regulatory rows, its names and arms, the UPDATE; two more when the regulatory rows changed and one
     # when the asset gained a new target pair; a few more when it moved between summaries (its
-    # originator, targets, highest phase or pair changed: ``programs.summaries.asset_changed``).
+    # originator, targets, highest phase or pair changed: ``programs.derivation.summaries.asset_changed``).
     asset = (Asset.objects.select_for_update(of=("self",)).select_related("originator", "target_pair")
              .filter(pk=asset_id).first())
     if asset is None:

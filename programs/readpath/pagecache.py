@@ -1,6 +1,6 @@
 """Rendered page content cached under the data version, so a repeated view is one cache read.
 
-A key holds the data version (``programs.data_version``: every save, delete and derived recompute
+A key holds the data version (``programs.readpath.data_version``: every save, delete and derived recompute
 moves it, so nothing cached outlives a change), the page's own parts (slug, query string, today's
 date where the content depends on it) and a digest of the reader's permissions (edit buttons and
 export links differ by role). Only the content block is cached: the header around it (user name,
@@ -23,7 +23,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from adctrack.cache import VersionCounter, cache_recovered
-from programs import data_version
+from programs.readpath import data_version
 
 PAGE_CACHE_SECONDS = 600
 
@@ -32,7 +32,7 @@ class Page(TypedDict):
     title: str
     body: str
     #: Seconds the page may be kept, when shorter than PAGE_CACHE_SECONDS (it shows counts that
-    #: predate an edit; ``programs.facets.compute_facets``).
+    #: predate an edit; ``programs.readpath.facets.compute_facets``).
     ttl: NotRequired[int | None]
     #: Markup for the ``head`` block (a page's own stylesheet), when it has any.
     head: NotRequired[str]

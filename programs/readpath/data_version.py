@@ -3,7 +3,7 @@
 Every save or delete of curated data (a ``TrackedModel``, or a target pair) bumps it (signal handlers
 connected in ``ProgramsConfig.ready``); job records, statistics and export logs do not, or every
 sweep of the stats job would empty the page cache. The derived recompute bumps it itself, bulk
-writers that bypass signals (``programs.generation``) call ``bump``, and ``programs.bulk`` sends
+writers that bypass signals (``programs.generation``) call ``bump``, and ``programs.editing.bulk`` sends
 ``bulk_saved``, connected here too.
 
 It lives in the cache (``adctrack.cache.VersionCounter``), so it never goes backwards: a Redis that
@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from adctrack.cache import VersionCounter, cache_recovered
 
@@ -34,10 +35,14 @@ def _incr() -> None:
     _counter.advance()
 
 
-def _queue_warm() -> None:
-    from programs.facets import queue_warm  # programs.facets reads this module
+#: Sent once a move of the version is visible to every reader (after commit). The facet counts
+#: connect to it (``programs.readpath.facets.connect``) to queue their recount: a signal, because the
+#: facets read this module and must not be imported by it.
+version_moved = Signal()
 
-    queue_warm()
+
+def _queue_warm() -> None:
+    version_moved.send(sender=None)
 
 
 def _committed() -> None:
@@ -52,7 +57,7 @@ def bump(*_args: Any, **_kwargs: Any) -> None:
     The first move makes the writer's own reads (and tests, whose transactions never commit) miss
     the cache; the second throws away anything a concurrent reader cached from the not yet
     committed state under the first new version, and queues the plain list's facet recount
-    (``programs.facets.queue_warm``).
+    (``programs.readpath.facets.queue_warm``).
     """
     _incr()
     if transaction.get_connection().in_atomic_block:
@@ -71,7 +76,7 @@ def connect() -> None:
     from django.apps import apps
     from django.db.models.signals import post_delete, post_save
 
-    from programs.bulk import bulk_saved
+    from programs.editing.bulk import bulk_saved
 
     bulk_saved.connect(bump, dispatch_uid="data-version-bulk")
     cache_recovered.connect(_cache_recovered, dispatch_uid="data-version-cache-recovered")

@@ -1,7 +1,7 @@
 """The statistics groups: one SQL ``GROUP BY`` query per group, written by the database itself.
 
 Each function returns a ``Source``: the SQL of one ``SELECT`` whose columns are ``stat_key``,
-``stat_value``, ``stat_records`` and ``stat_meta`` (one row per key). ``programs.stats.compute`` wraps
+``stat_value``, ``stat_records`` and ``stat_meta`` (one row per key). ``programs.derivation.stats.compute`` wraps
 it in ``INSERT ... SELECT ... ON CONFLICT DO UPDATE``, so the figures go from the aggregate to the
 statistics table without a round trip through Python: no per-row objects, whatever the group's size.
 Most sources are ORM querysets compiled for the current backend (PostgreSQL or SQLite); the median is
@@ -268,7 +268,7 @@ DERIVED_GROUPS = ("highest_phase", "target_pair", "conjugation_by_phase", "site_
 _DEAL_GROUPS = tuple(g for g in GROUPS if g.startswith("deal"))
 _ILD_GROUPS = ("ild_by_payload_class", "ild_points")
 
-#: Model label -> groups an edit of it can change (what ``programs.signals`` marks dirty).
+#: Model label -> groups an edit of it can change (what ``programs.derivation.signals`` marks dirty).
 MODEL_GROUPS: dict[str, tuple[str, ...]] = {
     "programs.asset": ("highest_phase", "antibody_format", "conjugation_method", "conjugation_by_phase",
                        "site_specific_share", "originator_country", "target", "target_pair", "payload_class",

@@ -8,8 +8,8 @@ recompute. These two helpers put them back in batch form:
 - history rows are written with django-simple-history's ``bulk_*_with_history`` (same user as a
   ``save`` in this request, via its middleware);
 - an update bumps ``version`` and ``updated_at`` (``bulk_update`` does not run ``auto_now``);
-- one ``bulk_saved`` signal per call tells the receivers (``programs.signals``, ``programs.data_version``)
-  what was written, so they mark each asset dirty once, not once per row.
+- one ``bulk_saved`` signal per call tells the receivers (``programs.derivation.signals``,
+  ``programs.readpath.data_version``) what was written, so they mark each asset dirty once, not once per row.
 """
 
 from __future__ import annotations

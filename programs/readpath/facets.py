@@ -25,10 +25,11 @@ from django_countries import countries
 
 from milestones.models import SafetyEvent
 from milestones.vocab import Assessment
-from programs import data_version
+from programs import jobs
 from programs.filters.assets import IND_AGENCIES, AssetFilterSet
 from programs.models import Asset, AssetPayload, AssetTarget, Company, TargetPair
 from programs.models.targets import pair_key
+from programs.readpath import data_version
 
 #: Facets over many values (targets, pairs, companies) show the most frequent ones plus the selected.
 TOP_VALUES = 15
@@ -332,11 +333,18 @@ def queue_warm() -> None:
     In eager mode (the embedded default, no REDIS_URL) nothing is queued: the count would run inside
     the editor's request, once per saved row. Called after commit (``data_version``).
     """
-    from programs.services import send
-    from programs.tasks import warm_asset_facets
-
+    warm_asset_facets = jobs.lookup("warm_asset_facets")
     if warm_asset_facets.app.conf.task_always_eager or not cache.add(WARM_FLAG, 1, WARM_FLAG_SECONDS):
         return
 
-    if not send(warm_asset_facets):
+    if not jobs.send(warm_asset_facets):
         cache.delete(WARM_FLAG)  # the broker is down: let the next change try again
+
+
+def _version_moved(*_args: Any, **_kwargs: Any) -> None:
+    queue_warm()
+
+
+def connect() -> None:
+    """Recount the plain list's facets whenever the data version moves (``ProgramsConfig.ready``)."""
+    data_version.version_moved.connect(_version_moved, dispatch_uid="facets-warm-on-version-move")

@@ -3,11 +3,11 @@
 Realistic enough to stress the pages: targets skewed towards the popular ones (ERBB2, TROP2, EGFR,
 ...), real bispecific pairs (EGFR x ERBB3, EGFR x MUC1, ERBB2 biparatopic), a phase funnel, about
 ten milestones per clinical asset (approvals, conversions, label expansions, withdrawals and
-re-approvals per indication and agency: ``programs.generation_events``), a trial per group of phase
-starts (``programs.generation_trials``), deals with parties and terms, safety events. Deterministic
+re-approvals per indication and agency: ``programs.generation.events``), a trial per group of phase
+starts (``programs.generation.trials``), deals with parties and terms, safety events. Deterministic
 for a seed. Fast: rows get explicit primary keys so every table is written in one bulk pass, and
 the derived asset columns and ``RegulatoryStatus`` rows are computed in Python by
-``programs.derived.derive_all`` (the same rules as ``recompute_asset``) before the assets are
+``programs.derivation.derived.derive_all`` (the same rules as ``recompute_asset``) before the assets are
 inserted, so a recompute of generated data changes nothing. Historical (simple-history) rows are
 not written for generated data.
 """
@@ -32,10 +32,10 @@ from django.utils import timezone
 
 from milestones.models import Milestone, RegulatoryStatus, SafetyEvent, Trial, TrialRegistryId
 from milestones.vocab import Assessment, GradeBand, MilestoneKind, MilestoneStatus, SafetyCategory
-from programs import data_version, summaries
-from programs.derived import derive_all
-from programs.generation_events import Ev, regulatory_events
-from programs.generation_trials import TrialsMixin
+from programs.derivation import summaries
+from programs.derivation.derived import derive_all
+from programs.generation.events import Ev, regulatory_events
+from programs.generation.trials import TrialsMixin
 from programs.models import (
     Asset,
     AssetDesignation,
@@ -51,6 +51,7 @@ from programs.models import (
     Target,
     TargetPair,
 )
+from programs.readpath import data_version
 from programs.text import normalize_name, slugify_code
 from programs.vocab import (
     AntibodyFormat,
