@@ -41,12 +41,20 @@ class _ExportAPIView(APIView):
 
     @extend_schema(
         summary="Export the filtered rows as CSV or XLSX",
-        parameters=[OpenApiParameter("format", str, enum=["csv", "xlsx"], description="File format.")],
+        parameters=[
+            OpenApiParameter("format", str, enum=["csv", "xlsx"], description="File format."),
+            OpenApiParameter(
+                "columns", str, many=True, explode=True,
+                description="Columns to export, repeated or comma-separated, by their CSV header names; 'page' "
+                            "for the list's columns, 'all' for every one. Default: every column in CSV (the "
+                            "round-trip file), the list's columns in XLSX. An unknown name is refused (400).",
+            ),
+        ],
         responses={
             (200, "text/csv"): OpenApiTypes.BINARY,
             (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
             (202, "application/json"): OpenApiTypes.OBJECT,
-            400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT,
+            (400, "text/plain"): OpenApiTypes.STR, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT,
         },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:

@@ -46,9 +46,12 @@ class DealTable(tables.Table):
         return record.announced.display()
 
     def render_parties(self, record: Deal) -> Any:
+        # A company once, with all its roles: "Bristol Myers Squibb (Licensee, Co-developer)".
+        roles: dict[str, list[str]] = {}
+        for p in record.deal_parties.all():
+            roles.setdefault(p.company.name, []).append(str(p.get_role_display()))
         return format_html_join(
-            "; ", "{} <span class=\"muted\">({})</span>",
-            ((p.company.name, p.get_role_display()) for p in record.deal_parties.all()),
+            "; ", "{} <span class=\"muted\">({})</span>", ((name, ", ".join(r)) for name, r in roles.items()),
         )
 
     def render_assets(self, record: Deal) -> Any:

@@ -11,8 +11,10 @@ import openpyxl
 import pytest
 
 from programs.dates import PreciseDate
+from programs.io.export.books import plain_columns
 from programs.io.export.rows import Column, ExportSpec, Kind
-from programs.io.export.writers import csv_stream, write_xlsx
+from programs.io.export.workbook import Book, write_book
+from programs.io.export.writers import csv_stream
 
 SPEC = ExportSpec("deals", (
     Column("name", kind=Kind.TEXT), Column("on", kind=Kind.DATE),
@@ -56,20 +58,23 @@ def test_it_refuses_rows_of_the_wrong_width() -> None:
     with pytest.raises(ValueError):
         list(csv_stream(SPEC, [["too", "short"]], [0]))
     with pytest.raises(ValueError):
-        write_xlsx(io.BytesIO(), SPEC, [["too", "short"]], [])
+        write_book(io.BytesIO(), Book(SPEC, plain_columns(SPEC), []), [["too", "short"]])
 
 
 def test_it_types_xlsx_cells_by_column_with_the_currency_of_the_row() -> None:
     buffer = io.BytesIO()
-    assert write_xlsx(buffer, SPEC, [list(r) for r in ROWS], [("Filters", "=evil")]) == 4
+    assert write_book(buffer, Book(SPEC, plain_columns(SPEC), [("Filters", "=evil")]), [list(r) for r in ROWS]) == 4
     wb = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
     ws = wb["Deals"]
     assert ws["A2"].value == "Plain" and ws["A3"].value == "'=HYPERLINK(1)" and ws["A4"].value is None
     assert ws["A5"].value == 7 and ws["A5"].data_type == "n"
-    assert ws["B2"].value == "2026-Q2" and ws["B3"].is_date and ws["B5"].is_date
+    # every precision is a date cell: the quarter shows as "Q2 2026" through its number format
+    assert ws["B2"].is_date and ws["B2"].value.date() == dt.date(2026, 4, 1) and ws["B2"].number_format == '"Q2 "yyyy'
+    assert ws["B3"].is_date and ws["B3"].number_format == "yyyy-mm-dd" and ws["B5"].is_date
     assert (ws["C2"].value, ws["C2"].data_type) == (12.5, "n") and "EUR" in ws["C2"].number_format
     assert ws["C4"].value == 0 and "CNY" in ws["C4"].number_format
     assert ws["E2"].value == 13.75 and "USD" in ws["E2"].number_format
+    assert ws["C3"].value == "undisclosed" and ws["E5"].value == "undisclosed"  # an unknown amount is never 0
     assert (ws["F3"].value, ws["F3"].data_type) == (-2, "n") and ws["F4"].is_date and ws["F5"].value == "'@x"
     about = {r[0]: r[1] for r in wb["About"].iter_rows(values_only=True) if r and r[0]}
     assert about["Filters"] == "'=evil" and about["Rows"] == 4

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db.models import BooleanField, Expression, F, FilteredRelation, Q, QuerySet
 
+from milestones.models.milestones import milestone_label
 from programs.dates import PreciseDate
 from programs.io.columns import ASSET_COLUMNS, DEAL_COLUMNS, LIST_SEPARATOR
 from programs.models import Asset, AssetDesignation, AssetPayload, AssetTarget, Deal, DealParty, DealTerms
@@ -158,7 +159,7 @@ DEAL_EXTRA = (
     Column("platform", 20, T), _usd_column("upfront_usd"), _usd_column("milestones_usd"),
     _usd_column("total_value_usd"), _local("equity", 12), Column("usd_per_unit", 12, N),
     Column("terms_source_url", 40, T), Column("other_terms", 50, T), Column("source_title", 44, T),
-    Column("deal_path", 14, T),
+    Column("deal_path", 14, T), _usd_column("value_usd"),
 )
 DEAL_SPEC_COLUMNS = tuple(
     _local(h) if _DEAL_KINDS.get(h) is M else Column(h, _W.get(h, 14), _DEAL_KINDS.get(h, T)) for h in DEAL_COLUMNS
@@ -212,6 +213,8 @@ def deal_rows(qs: QuerySet[Deal], spec: ExportSpec, chunk_size: int | None = Non
                 None if ms is None else (ms * rate).quantize(_MILLI),
                 None if tv is None else (tv * rate).quantize(_MILLI),
                 eq, rate, t_url, other_terms.get(pk, ""), src_title, f"/deals/{pk}/",
+                # the list's "Value (M USD)": the standing total, else the upfront (``with_value_usd``)
+                None if (v := tv if tv is not None else up) is None else (v * rate).quantize(_MILLI),
             ]
 
 
@@ -227,7 +230,7 @@ def _deal_parties(ids: list[int]) -> dict[int, tuple[str, str, str, str]]:
         licensors: list[str] = []
         licensees: list[str] = []
         others: list[str] = []
-        readable: list[str] = []
+        roles: dict[str, list[str]] = {}  # a company once, with all its roles ("BMS (Licensee, Co-developer)")
         for _, company, role in parties:
             if role == _LICENSOR:
                 licensors.append(company)
@@ -235,8 +238,9 @@ def _deal_parties(ids: list[int]) -> dict[int, tuple[str, str, str, str]]:
                 licensees.append(company)
             else:
                 others.append(f"{company}:{role}")
-            readable.append(f"{company} ({_ROLE_LABEL.get(role, role)})")
-        out[deal_id] = (SEP.join(licensors), SEP.join(licensees), SEP.join(others), "; ".join(readable))
+            roles.setdefault(company, []).append(_ROLE_LABEL.get(role, role))
+        readable = "; ".join(f"{company} ({', '.join(labels)})" for company, labels in roles.items())
+        out[deal_id] = (SEP.join(licensors), SEP.join(licensees), SEP.join(others), readable)
     return out
 
 
@@ -286,6 +290,34 @@ def _deal_other_terms(ids: list[int], sources: dict[str, str]) -> dict[int, str]
     return out
 
 
+_STANDING_LABEL = {True: "standing", False: "not standing"}
+_TERMS_FIELDS = ("deal_id", "deal__title", "deal__announced_on", "deal__announced_precision", "stands", "currency",
+                 "upfront", "milestones", "total_value", "equity", "usd_per_unit", "royalty_terms", "note",
+                 "source__url", "source__title")
+
+
+def deal_terms_rows(qs: QuerySet[Deal], sources: dict[str, str], chunk_size: int | None = None) -> Iterator[list[Cell]]:
+    """The workbook's Terms sheet: every terms row of the deals in ``qs`` (one query, streamed), newest
+    deal first, the standing row first in each deal; a deal reported by two sources is "disputed"."""
+    rows = (
+        DealTerms.objects.filter(deal_id__in=qs.order_by().values("pk"))
+        .order_by("-deal__announced_on", "deal__title", "deal_id", "-stands", "id")
+        .values_list(*_TERMS_FIELDS).iterator(chunk_size=chunk_size or CHUNK)
+    )
+    for _, run in groupby(rows, _key):
+        terms = list(run)
+        disputed = "disputed" if len(terms) > 1 else ""
+        for (pk, title, on, precision, stands, cur, up, ms, tv, eq, rate, royalty, note, url, src_title) in terms:
+            if url not in sources:
+                sources[url] = src_title
+            total = tv if tv is not None else up
+            yield [
+                title, PreciseDate(on, precision), f"/deals/{pk}/", _STANDING_LABEL[stands], disputed, cur,
+                up, ms, tv, eq, rate, None if total is None else (total * rate).quantize(_MILLI), royalty, note,
+                src_title, url,
+            ]
+
+
 # --- assets -------------------------------------------------------------------------------------
 
 _AW = {"code": 16, "inn": 26, "brand": 16, "aliases": 20, "originator": 24, "targets": 16, "antibody_format": 18,
@@ -296,6 +328,7 @@ ASSET_EXTRA = (
     Column("target_pair", 16, T), Column("highest_phase", 14, T), Column("current_phase", 14, T),
     Column("latest_event_date", 12, D), Column("first_dosed_on", 12, D), Column("ind_to_dosing_days", 10, N),
     Column("masking_platform", 16, T), Column("source_titles", 50, T), Column("asset_path", 20, T),
+    Column("latest_event", 30, T),
 )
 # ``dar`` is text: a range ("3.5-4") is not one number; a single value reads back the same.
 ASSET_SPEC_COLUMNS = tuple(Column(h, _AW.get(h, 12), T) for h in ASSET_COLUMNS) + ASSET_EXTRA
@@ -305,6 +338,9 @@ _MAIN_ASSET = (
     "latest_event_date", "first_dosed_on", "ind_to_dosing_days", "target_pair__low__symbol",
     "target_pair__high__symbol", "masking_platform__name", "slug",
     "fc_engineering", "dar_max", "dar_kind", "linker_type", "linker_payload",
+    # the latest event as the list shows it: its label and its date at its precision
+    "latest_milestone__kind", "latest_milestone__phase", "latest_milestone__agency",
+    "latest_milestone__approval_type", "latest_milestone__date", "latest_milestone__date_precision",
 )
 
 
@@ -364,7 +400,12 @@ def _asset_row(
 ) -> list[Cell]:
     (_, code, inn, originator, fmt, conj, conj_tech, dar, linker, cleavable, masked, status, highest, current,
      latest, first_dosed, ind_days, pair_low, pair_high, masking_platform, slug,
-     fc, dar_max, dar_kind, linker_type, linker_payload) = r
+     fc, dar_max, dar_kind, linker_type, linker_payload, m_kind, m_phase, m_agency, m_type, m_date, m_precision) = r
+    if m_kind is not None:
+        latest_label = milestone_label(m_kind, m_phase, m_agency, m_type)
+        latest_when: PreciseDate | Any = PreciseDate(m_date, m_precision)
+    else:
+        latest_label, latest_when = "", latest
     own = {normalize_name(code), normalize_name(inn)} if inn else {normalize_name(code)}
     brands = [name for name, normalized, kind in names if kind == DesignationKind.BRAND and normalized not in own]
     aliases = [name for name, normalized, kind in names if kind != DesignationKind.BRAND and normalized not in own]
@@ -374,7 +415,7 @@ def _asset_row(
         _dar_text(dar, dar_max), dar_kind, linker, linker_type, _bool(cleavable), linker_payload,
         _join(n for n, _ in payloads), _join(dict.fromkeys(k for _, k in payloads)), _bool(masked), status,
         _join(indications), _join(u for u, _ in sources),
-        pair, highest, current, latest, first_dosed, ind_days, masking_platform or "",
-        "; ".join(t or u for u, t in sources), f"/assets/{slug}/",
+        pair, highest, current, latest_when, first_dosed, ind_days, masking_platform or "",
+        "; ".join(t or u for u, t in sources), f"/assets/{slug}/", latest_label,
     ]
 

@@ -31,14 +31,18 @@ from django.utils import timezone
 
 from programs import jobs
 from programs.filters import AssetFilterSet, DealFilterSet
-from programs.io.export.rows import ExportSpec, asset_rows, asset_spec, deal_rows, deal_spec
-from programs.io.export.writers import csv_stream, write_xlsx
+from programs.io.export.books import UnknownColumns, choose_book, choose_csv, requested
+from programs.io.export.rows import ExportSpec, asset_rows, asset_spec, deal_rows, deal_spec, deal_terms_rows
+from programs.io.export.workbook import Book, write_book
+from programs.io.export.writers import csv_stream
 from programs.models import Asset, Deal, ExportLog
 from programs.tables.assets import sort_assets
 
 FORMATS = ("csv", "xlsx")
 # Parameters that belong to the page, not to the filters.
 _NOT_FILTERS = {"format", "page", "per_page"}
+# Kept in the export's query (the background build reads it) but not a filter.
+COLUMNS = "columns"
 
 
 def clean_query(query: QueryDict) -> QueryDict:
@@ -54,6 +58,8 @@ def filtered(table: str, query: QueryDict) -> QuerySet[Any]:
 
     Raises ``ValueError`` with the form errors when a filter value is invalid.
     """
+    query = query.copy()
+    query.pop(COLUMNS, None)
     if table == "deals":
         fs: Any = DealFilterSet(query, queryset=Deal.objects.all())
     elif table == "assets":
@@ -82,15 +88,25 @@ def spec_and_rows(table: str, qs: QuerySet[Any]) -> tuple[ExportSpec, Iterator[l
 def about_lines(log: ExportLog) -> list[tuple[str, str]]:
     user = log.user.get_username() if log.user else ""
     query = QueryDict(log.query)
-    filters = "; ".join(f"{k} = {', '.join(query.getlist(k))}" for k in query) or "none (all rows)"
+    filters = "; ".join(f"{k} = {', '.join(query.getlist(k))}" for k in query if k != COLUMNS) or "none (all rows)"
     return [
         ("Table", log.table),
         ("Filters and sort", filters),
         ("Query string", log.query or ""),
         ("Exported at", timezone.localtime(log.created_at).strftime("%Y-%m-%d %H:%M:%S %Z")),
         ("Exported by", user),
-        ("Amounts", "Millions of the row's currency; *_usd columns in millions of US dollars (standing terms)."),
+        ("Amounts", "Millions: in the deal's currency, or in US dollars where the header says M USD (standing "
+                    "terms, at the rate stored with them); 'undisclosed' where no source gave the figure."),
+        ("Dates", "Excel dates shown at their precision (day, month, quarter, half-year, year): each is the "
+                  "first day of its period, so they sort and filter as dates."),
     ]
+
+
+def chosen_columns(table: str, query: QueryDict) -> list[str]:
+    """The ``columns=`` names, checked against the table; raises ``UnknownColumns``."""
+    names = requested(query.getlist(COLUMNS))
+    choose_book(table, names)  # the same names for both formats: refuse an unknown one for either
+    return names
 
 
 def _finish(log: ExportLog, rows: int) -> None:
@@ -104,12 +120,16 @@ def respond(request: HttpRequest, table: str, fmt: str, via: str = "page",
             status_url: Callable[[ExportLog], str] | None = None) -> HttpResponse:
     """The export response for the request's query string (the caller has checked the permission)."""
     if fmt not in FORMATS:
-        return HttpResponseBadRequest(f"Unknown format {fmt!r}: use format=csv or format=xlsx.")
+        return _bad_request(f"Unknown format {fmt!r}: use format=csv or format=xlsx.")
     query = clean_query(request.GET)
+    try:
+        chosen_columns(table, query)
+    except UnknownColumns as exc:
+        return _bad_request(str(exc))
     try:
         qs = filtered(table, query)
     except ValueError as exc:
-        return HttpResponseBadRequest(f"Invalid filter: {exc}")
+        return _bad_request(f"Invalid filter: {exc}")
     log = ExportLog.objects.create(
         user=request.user, table=table, format=fmt, query=query.urlencode(), via=via,
         state=ExportLog.State.PENDING,
@@ -121,6 +141,11 @@ def respond(request: HttpRequest, table: str, fmt: str, via: str = "page",
         transaction.on_commit(partial(_queue_build, log.pk))
         return HttpResponseRedirect(status_url(log) if status_url else log.get_absolute_url())
     return _xlsx_response(log, qs)
+
+
+def _bad_request(message: str) -> HttpResponseBadRequest:
+    # Plain text: the message repeats what the caller sent, which must never be read as HTML.
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
 QUEUE_DOWN = ("The background export could not be queued: the task queue (Redis) is unreachable right now. "
@@ -135,7 +160,11 @@ def _queue_build(log_id: int) -> None:
 
 
 def _csv_response(log: ExportLog, qs: QuerySet[Any]) -> StreamingHttpResponse:
-    spec, rows = spec_and_rows(log.table, qs)
+    full, rows = spec_and_rows(log.table, qs)
+    spec = choose_csv(full, log.table, requested(QueryDict(log.query).getlist(COLUMNS)))
+    if spec is not full:  # only the named columns: pick their cells from each full row
+        pick = [full.headers.index(h) for h in spec.headers]
+        rows = ([row[i] for i in pick] for row in rows)
     counter = [0]
 
     def stream() -> Iterator[str]:
@@ -149,9 +178,12 @@ def _csv_response(log: ExportLog, qs: QuerySet[Any]) -> StreamingHttpResponse:
 
 def build_xlsx_file(log: ExportLog, target: str | Any) -> int:
     """Write ``log``'s XLSX to ``target`` (a path or binary file); returns the rows written."""
-    qs = filtered(log.table, QueryDict(log.query))
+    query = QueryDict(log.query)
+    qs = filtered(log.table, query)
     spec, rows = spec_and_rows(log.table, qs)
-    return write_xlsx(target, spec, rows, about_lines(log))
+    columns = choose_book(log.table, requested(query.getlist(COLUMNS)))
+    terms = partial(deal_terms_rows, qs, spec.sources) if log.table == "deals" else None
+    return write_book(target, Book(spec, columns, about_lines(log), terms), rows)
 
 
 def _xlsx_response(log: ExportLog, qs: QuerySet[Any]) -> FileResponse:
