@@ -22,11 +22,13 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, TextField, 
 from django.db.models.functions import Concat
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from milestones.models.milestones import milestone_label
 from programs.dates import PreciseDate
 from programs.filters import AssetFilterSet
+from programs.io.export.books import chooser
 from programs.models import Asset, AssetPayload, AssetTarget
 from programs.readpath.facets import compute_facets
 from programs.readpath.pagecache import Page, cached_page, render_page
@@ -234,6 +236,7 @@ def _asset_list_body(request: HttpRequest, fragment: str) -> Page:
         "facets": facets.facets, "facets_stale": facets.stale_for is not None, "problems": problems,
         "query": params.get("q", ""), "active": fs.active, "kept": kept, "export_query": no_page.urlencode(),
         "perms": PermWrapper(request.user),
+        "chooser": chooser("assets", reverse("programs:asset_export"), params),
     }
     template = "programs/asset_results.html" if fragment == "results" else "programs/asset_list_body.html"
     return {"title": "Assets", "body": render_to_string(template, context, request=request, using="jinja2"),

@@ -12,10 +12,12 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from programs.filters import DealFilterSet
+from programs.io.export.books import chooser
 from programs.models import Asset, Company, Deal, DealParty, DealTerms
 from programs.readpath.pagecache import cached_template
 from programs.tables import DealTable
@@ -42,7 +44,8 @@ def deal_list(request: HttpRequest) -> HttpResponse:
         query = request.GET.copy()
         query.pop("page", None)
         can_export = request.user.has_perm("programs.export_data")
-        return "Deals", {"filter": filterset, "table": table, "query": query.urlencode(), "can_export": can_export}
+        return "Deals", {"filter": filterset, "table": table, "query": query.urlencode(), "can_export": can_export,
+                         "chooser": chooser("deals", reverse("programs:deal_export"), request.GET)}
 
     return cached_template(request, "deal-list", (), "programs/deal_list_body.html", build)
 

@@ -140,6 +140,26 @@ ASSET_BOOK: tuple[BookColumn, ...] = (
 BOOKS: dict[str, tuple[BookColumn, ...]] = {"deals": DEAL_BOOK, "assets": ASSET_BOOK}
 
 
+@dataclass(frozen=True, slots=True)
+class Chooser:
+    """The column chooser under a list: a GET form to the export URL that carries the list's filters
+    (``hidden``) and a box per workbook column, the page's ticked
+    (``templates/jinja2/programs/_export_chooser.html``)."""
+
+    url: str
+    hidden: list[tuple[str, str]]
+    columns: tuple[BookColumn, ...]
+
+
+def chooser(table: str, url: str, query: Mapping[str, Any]) -> Chooser:
+    """The chooser for a list showing ``query`` (a QueryDict: its filters and sort go with the export)."""
+    skip = {"format", "page", "per_page", "columns"}
+    getlist = getattr(query, "getlist", None)
+    hidden = [(key, value) for key in query if key not in skip
+              for value in (getlist(key) if getlist else [query[key]]) if value != ""]
+    return Chooser(url, hidden, BOOKS[table])
+
+
 def plain_columns(spec: ExportSpec) -> tuple[BookColumn, ...]:
     """Every export column under its CSV header, unlabelled (a workbook of the raw export)."""
     return tuple(BookColumn(c.header, c.header) for c in spec.columns)
