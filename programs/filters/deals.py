@@ -1,7 +1,9 @@
 """DealFilterSet: the one set of deal filters behind /deals/, /api/v1/deals/ and deal exports.
 
 Parameter names are a contract shared with the API and the exports: party, role, asset, target,
-pair, kind, territory, year_min, year_max, value_min, value_max, status, q, ordering.
+pair, kind, territory, year (announced year, repeatable; ``none`` for undated), year_min, year_max,
+size (deal size band, repeatable), value_min, value_max, status, q, ordering. Undated deals and
+deals without a disclosed value sort last, whichever the direction.
 Money filters and the ``value`` sort use the standing terms in millions of US dollars
 (``value_usd``, annotated by ``with_value_usd``: one correlated subquery, no extra round trip).
 """
@@ -11,7 +13,19 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from programs.models import Deal, DealTerms
@@ -26,6 +40,51 @@ ORDERING_FIELDS = (
     ("territory", "territory"),
     ("value_usd", "value"),
 )
+
+
+#: Deal size bands over the standing value in millions of USD: (code, label), smallest first.
+SIZE_BANDS = (("lt100", "< 100"), ("100-500", "100-500"), ("500-1000", "500-1,000"), ("1000-5000", "1,000-5,000"),
+              ("gte5000", "≥ 5,000"), ("undisclosed", "Undisclosed"))
+_BAND_RANGES = {"lt100": (None, 100), "100-500": (100, 500), "500-1000": (500, 1000), "1000-5000": (1000, 5000),
+                "gte5000": (5000, None)}
+#: The ``year`` value of deals whose announcement date is not stated.
+UNDATED = "none"
+_YEARS = [(UNDATED, "Not stated"), *((str(y), str(y)) for y in range(1980, 2101))]
+_NULLS_LAST = {"announced_on", "value_usd"}
+
+
+def _band_q(band: str) -> Q:
+    if band == "undisclosed":
+        return Q(value_usd__isnull=True)
+    low, high = _BAND_RANGES[band]
+    q = Q(value_usd__isnull=False)
+    if low is not None:
+        q &= Q(value_usd__gte=low)
+    if high is not None:
+        q &= Q(value_usd__lt=high)
+    return q
+
+
+def size_band() -> Case:
+    """The band code of a deal annotated with ``value_usd`` (the facet's GROUP BY key)."""
+    return Case(*(When(_band_q(code), then=Value(code)) for code, _ in SIZE_BANDS), output_field=CharField())
+
+
+class NullsLastOrdering(django_filters.OrderingFilter):
+    """``ordering`` with undated deals and undisclosed values last in either direction (PostgreSQL
+    puts NULLs first when descending, SQLite when ascending: neither is what a reader expects)."""
+
+    def get_ordering_value(self, param: str) -> Any:
+        descending = param.startswith("-")
+        field = self.param_map.get(param.lstrip("-"), param.lstrip("-"))
+        if field in _NULLS_LAST:
+            return F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+        return super().get_ordering_value(param)
+
+
+def default_order() -> list[Any]:
+    """The list's order without ``ordering``: newest first, undated last, then by title."""
+    return [F("announced_on").desc(nulls_last=True), "title"]
 
 
 def with_value_usd(qs: QuerySet[Deal]) -> QuerySet[Deal]:
@@ -54,27 +113,46 @@ class DealFilterSet(django_filters.FilterSet):
     pair = django_filters.CharFilter(method="filter_pair", label="Target pair, e.g. EGFR-ERBB3")
     kind = django_filters.MultipleChoiceFilter(choices=DealKind.choices)
     territory = django_filters.CharFilter(field_name="territory", lookup_expr="icontains")
+    year = django_filters.MultipleChoiceFilter(choices=_YEARS, method="filter_year", label="Announced year")
+    size = django_filters.MultipleChoiceFilter(choices=SIZE_BANDS, method="filter_size", label="Deal size (M USD)")
     year_min = django_filters.NumberFilter(field_name="announced_on__year", lookup_expr="gte", label="From year")
     year_max = django_filters.NumberFilter(field_name="announced_on__year", lookup_expr="lte", label="To year")
     value_min = django_filters.NumberFilter(field_name="value_usd", lookup_expr="gte", label="Value ≥ (M USD)")
     value_max = django_filters.NumberFilter(field_name="value_usd", lookup_expr="lte", label="Value ≤ (M USD)")
     status = django_filters.MultipleChoiceFilter(choices=DealStatus.choices)
-    ordering = django_filters.OrderingFilter(fields=ORDERING_FIELDS)
+    ordering = NullsLastOrdering(fields=ORDERING_FIELDS)
 
     class Meta:
         model = Deal
         fields = [
-            "q", "party", "role", "asset", "target", "pair", "kind", "territory", "year_min", "year_max",
-            "value_min", "value_max", "status",
+            "q", "party", "role", "asset", "target", "pair", "kind", "territory", "year", "year_min", "year_max",
+            "size", "value_min", "value_max", "status",
         ]
 
     def filter_queryset(self, queryset: QuerySet[Deal]) -> QuerySet[Deal]:
         """Filter, then make the order total (``pk`` last) so pages and exports agree row for row."""
         qs = super().filter_queryset(with_value_usd(queryset))
-        order = list(qs.query.order_by) or list(Deal._meta.ordering)
+        order = list(qs.query.order_by) or default_order()
         if "pk" not in order and "-pk" not in order:
             order.append("pk")
         return qs.order_by(*order)
+
+    def filter_year(self, qs: QuerySet[Deal], name: str, value: list[str]) -> QuerySet[Deal]:
+        if not value:
+            return qs
+        years = [int(v) for v in value if v != UNDATED]
+        match = Q(announced_on__year__in=years) if years else Q(pk__in=[])
+        if UNDATED in value:
+            match |= Q(announced_on__isnull=True)
+        return qs.filter(match)
+
+    def filter_size(self, qs: QuerySet[Deal], name: str, value: list[str]) -> QuerySet[Deal]:
+        if not value:
+            return qs
+        match = Q(pk__in=[])
+        for band in value:
+            match |= _band_q(band)
+        return qs.filter(match)
 
     def _roles(self) -> list[str]:
         return list(self.form.cleaned_data.get("role") or [])

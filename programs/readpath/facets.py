@@ -69,7 +69,7 @@ class Facet:
         return any(o.selected for o in self.options)
 
 
-def _toggle_urls(params: QueryDict, name: str) -> Callable[[str], str]:
+def toggle_urls(params: QueryDict, name: str) -> Callable[[str], str]:
     """For one facet: value -> the query string with that value switched on or off, back on page 1.
 
     The other parameters are encoded once per facet, not once per option (a sidebar has ~100).
@@ -293,7 +293,7 @@ def _build(fs: AssetFilterSet, params: QueryDict, counts: dict[str, Counter[str]
             keys = [k for k in choice_labels if c.get(k)] if choice_labels else list(c)
         keys += [s for s in selected if s not in keys]
         facet = Facet(name, str(flt.label))
-        toggle = _toggle_urls(params, name)
+        toggle = toggle_urls(params, name)
         for k in keys:
             facet.options.append(FacetOption(k, str(choice_labels.get(k, k)), c.get(k, 0), k in selected, toggle(k)))
         facets.append(facet)

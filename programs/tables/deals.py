@@ -23,7 +23,9 @@ class DealTable(tables.Table):
     parties = tables.Column(empty_values=(), orderable=False, verbose_name="Parties")
     assets = tables.Column(empty_values=(), orderable=False, verbose_name="Assets")
     territory = tables.Column(verbose_name="Territory")
-    value = tables.Column(accessor="value_usd", order_by=("value_usd",), verbose_name="Value (M USD)")
+    # No standing figure is "undisclosed" (as in the exports), never a dash that reads like 0.
+    value = tables.Column(accessor="value_usd", order_by=("value_usd",), verbose_name="Value (M USD)",
+                          default="undisclosed")
     status = tables.Column(verbose_name="Status")
 
     class Meta:

@@ -8,9 +8,10 @@ carry the same query string.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -19,10 +20,14 @@ from django_tables2 import RequestConfig
 from programs.filters import DealFilterSet
 from programs.io.export.books import chooser
 from programs.models import Asset, Company, Deal, DealParty, DealTerms
+from programs.readpath.deal_facets import chips, deal_facets
 from programs.readpath.pagecache import cached_template
 from programs.tables import DealTable
 
 PER_PAGE = 50
+#: Filters chosen only in the facet sidebar, not in the form (party and target are both: a facet of
+#: the frequent ones, a text field for any name or alias).
+FACET_ONLY = ("kind", "status", "role", "year", "size")
 
 
 def deal_list_queryset() -> QuerySet[Deal]:
@@ -35,7 +40,15 @@ def deal_list_queryset() -> QuerySet[Deal]:
 
 @require_safe
 def deal_list(request: HttpRequest) -> HttpResponse:
-    """/deals/: content cached per data version, query string and permissions (``programs.readpath.pagecache``)."""
+    """/deals/: content cached per data version, query string and permissions (``programs.readpath.pagecache``).
+
+    A query string with empty parameters (what the filter form sends for its blank fields) is
+    redirected to the same query without them, so the URL a user shares says only what is filtered.
+    """
+    if any(v == "" for _, values in request.GET.lists() for v in values):
+        kept = [(k, v) for k, values in request.GET.lists() for v in values if v != ""]
+        return HttpResponseRedirect(f"{reverse('programs:deal_list')}{'?' + urlencode(kept) if kept else ''}")
+
     def build() -> tuple[str, dict[str, Any]]:
         filterset = DealFilterSet(request.GET, queryset=deal_list_queryset())
         qs = filterset.qs if filterset.is_valid() else Deal.objects.none()
@@ -44,8 +57,13 @@ def deal_list(request: HttpRequest) -> HttpResponse:
         query = request.GET.copy()
         query.pop("page", None)
         can_export = request.user.has_perm("programs.export_data")
+        facets = deal_facets(request.GET)
+        # the facets' selections ride along when the text filters are submitted
+        kept = [(k, v) for k in FACET_ONLY for v in request.GET.getlist(k)]
         return "Deals", {"filter": filterset, "table": table, "query": query.urlencode(), "can_export": can_export,
-                         "chooser": chooser("deals", reverse("programs:deal_export"), request.GET)}
+                         "chooser": chooser("deals", reverse("programs:deal_export"), request.GET),
+                         "facets": facets, "facet_only": FACET_ONLY, "kept": kept,
+                         "chips": chips(request.GET)}
 
     return cached_template(request, "deal-list", (), "programs/deal_list_body.html", build)
 

@@ -301,7 +301,7 @@ def deal_terms_rows(qs: QuerySet[Deal], sources: dict[str, str], chunk_size: int
     deal first, the standing row first in each deal; a deal reported by two sources is "disputed"."""
     rows = (
         DealTerms.objects.filter(deal_id__in=qs.order_by().values("pk"))
-        .order_by("-deal__announced_on", "deal__title", "deal_id", "-stands", "id")
+        .order_by(F("deal__announced_on").desc(nulls_last=True), "deal__title", "deal_id", "-stands", "id")
         .values_list(*_TERMS_FIELDS).iterator(chunk_size=chunk_size or CHUNK)
     )
     for _, run in groupby(rows, _key):

@@ -7,8 +7,8 @@ marked), "Sources" (every source the rows cite) and "About" (the filters, the co
 Every date is an Excel date (the first day of its period) with a number format that shows its
 precision: ``yyyy-mm-dd``, ``mmm yyyy``, ``"Q2 "yyyy``, ``"H1 "yyyy``, ``yyyy``; so a column of
 mixed precisions sorts and filters as dates. Amounts are numbers of millions in a format naming
-their currency; an unknown amount says "undisclosed", never 0. Text that a spreadsheet could read
-as a formula is escaped (``writers.escape``).
+their currency; an unknown amount says "undisclosed", never 0, and an unknown date "not stated".
+Text that a spreadsheet could read as a formula is escaped (``writers.escape``).
 
 XlsxWriter in ``constant_memory`` mode: each row goes to a temporary file once the next one starts,
 so memory does not grow with the row count (openpyxl's write-only mode kept memory flat too, but
@@ -34,6 +34,7 @@ from programs.io.export.writers import FORMULA_FIRST, escape
 from programs.vocab import DatePrecision
 
 UNDISCLOSED = "undisclosed"
+NOT_STATED = "not stated"
 # XlsxWriter refuses more hyperlinks than this on one worksheet (Excel's limit); later URLs are text.
 MAX_URLS = 65530
 _MAX_WIDTH = 60
@@ -125,8 +126,10 @@ class Cells:
 
     def put_date(self, r: int, c: int, v: Any) -> None:
         if v.__class__ is PreciseDate:
-            if v.date is not None:  # "not stated" stays an empty cell
+            if v.date is not None:
                 self.datetime(r, c, v.date, self.fmt(date_format(v.precision, v.date.month)))
+            else:  # as the pages say it: an empty cell would read as "no event"
+                self.string(r, c, NOT_STATED)
         elif v.__class__ is dt.date:
             self.datetime(r, c, v, self.fmt(date_format(DatePrecision.DAY, 1)))
         else:
