@@ -81,12 +81,38 @@ SELECT d.id, d.title, d.kind, d.status, d.territory, d.announced_on, d.announced
      JOIN programs_company c ON c.id = p.company_id WHERE p.deal_id = d.id),
   (SELECT string_agg(a.code || ' ' || a.slug, ', ' ORDER BY a.code) FROM programs_deal_assets x
      JOIN programs_asset a ON a.id = x.asset_id WHERE x.deal_id = d.id)
-FROM programs_deal d {where} ORDER BY d.announced_on DESC, d.title, d.id LIMIT 50
+FROM programs_deal d {where} ORDER BY d.announced_on DESC NULLS LAST, d.title, d.id LIMIT 50
 """
 
 
-def deal_list(where: str = "") -> list[str]:
-    return [DEAL_ROWS.format(where=where), f"SELECT count(*) FROM programs_deal d {where}"]
+_BAND = """CASE WHEN v IS NULL THEN 'undisclosed' WHEN v < 100 THEN 'lt100' WHEN v < 500 THEN '100-500'
+  WHEN v < 1000 THEN '500-1000' WHEN v < 5000 THEN '1000-5000' ELSE 'gte5000' END"""
+
+
+def deal_facets(where: str = "", kind_where: str = "") -> list[str]:
+    """The deal list's facet counts by hand: each over the deals matching the other filters
+    (``kind_where`` is ``where`` without the kind filter, for the kind facet itself)."""
+    among = f"WHERE x.deal_id IN (SELECT d.id FROM programs_deal d {where})" if where else ""
+    return [
+        f"SELECT d.kind, count(*) FROM programs_deal d {kind_where} GROUP BY 1",
+        f"SELECT d.status, count(*) FROM programs_deal d {where} GROUP BY 1",
+        f"SELECT x.role, count(DISTINCT x.deal_id) FROM programs_dealparty x {among} GROUP BY 1",
+        "SELECT c.slug, c.name, n FROM (SELECT x.company_id, count(DISTINCT x.deal_id) n FROM programs_dealparty x "
+        f"{among} GROUP BY 1 ORDER BY 2 DESC LIMIT 15) p JOIN programs_company c ON c.id = p.company_id",
+        f"SELECT extract(year FROM d.announced_on), count(*) FROM programs_deal d {where} GROUP BY 1",
+        "SELECT t.symbol, count(DISTINCT x.deal_id) FROM programs_deal_assets x JOIN programs_assettarget at "
+        f"ON at.asset_id = x.asset_id JOIN programs_target t ON t.id = at.target_id {among} "
+        "GROUP BY 1 ORDER BY 2 DESC LIMIT 15",
+        f"SELECT {_BAND}, count(*) FROM (SELECT (SELECT coalesce(t.total_value, t.upfront) * t.usd_per_unit "
+        "FROM programs_dealterms t WHERE t.deal_id = d.id AND t.stands) v FROM programs_deal d "
+        f"{where}) b GROUP BY 1",
+    ]
+
+
+def deal_list(where: str = "", kind_where: str = "") -> list[str]:
+    """The deal list's rows, its total and its facet counts (the page shows all three)."""
+    return [DEAL_ROWS.format(where=where), f"SELECT count(*) FROM programs_deal d {where}",
+            *deal_facets(where, kind_where)]
 
 
 DEAL = [

@@ -402,7 +402,7 @@ def directory_cases(
     for label, url, params, statements in (
         ("company list", "/companies/", None, f.COMPANY_LIST),
         ("target list", "/targets/", None, f.TARGET_LIST),
-        ("deal list", "/deals/", None, f.deal_list()),
+        ("deal list", "/deals/", None, f.deal_list()),  # rows, total and facet counts
         ("deal list, kind=licence", "/deals/", {"kind": "licence"}, f.deal_list("WHERE d.kind = 'licence'")),
         (f"deal page {deal.pk}", f"/deals/{deal.pk}/", None, f.DEAL),
         ("dashboard", "/", None, f.DASHBOARD),
