@@ -9,6 +9,8 @@ queries whatever its asset count. The content is cached under the data version
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -19,7 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
 from programs.derivation.summaries import target_summary
-from programs.models import Asset, Company, Deal, DealParty, Target, TargetPair
+from programs.models import Asset, Company, Deal, DealParty, DealTerms, Target, TargetPair
 from programs.readpath.pagecache import cached_template
 from programs.views.assets import asset_queryset
 from programs.vocab import Phase
@@ -83,24 +85,51 @@ def _company_context(slug: str) -> tuple[str, dict[str, Any]]:
         .exclude(originator=company)
         .order_by("-highest_phase_rank", "code")
     )
-    parties = list(
-        DealParty.objects.filter(company=company).select_related("deal", "deal__source").prefetch_related(
-            Prefetch("deal__deal_parties", queryset=DealParty.objects.select_related("company"))
-        ).order_by("role", "-deal__announced_on")
-    )
-    by_role: dict[str, list[DealParty]] = {}
-    for p in parties:
-        by_role.setdefault(p.get_role_display(), []).append(p)
     context = {
         "company": company,
         "originated": list(originated[:SHOWN_ASSETS]),
         "originated_count": _originated_count(company, originated),
         "partnered": list(partnered[:SHOWN_ASSETS]),
-        "deals_by_role": sorted(by_role.items()),
+        "deals": company_deals(company),
         "platforms": list(company.platforms.all()),
         "aliases": list(company.aliases.all()),
     }
     return company.name, context
+
+
+@dataclass
+class CompanyDeal:
+    """One deal on a company page: the company's roles in it, the other parties with theirs, and the
+    standing money in millions of USD (None: undisclosed)."""
+
+    deal: Deal
+    roles: list[str]
+    counterparties: list[tuple[Company, list[str]]]
+    total_usd: Decimal | None
+    upfront_usd: Decimal | None
+
+
+def company_deals(company: Company) -> list[CompanyDeal]:
+    """Each deal of ``company`` once (a company holding two roles in a deal is one row), newest first,
+    undated last; three queries whatever the number of deals."""
+    deals = (
+        Deal.objects.filter(pk__in=DealParty.objects.filter(company=company).values("deal_id"))
+        .prefetch_related(
+            Prefetch("deal_parties", queryset=DealParty.objects.select_related("company").order_by("id")),
+            Prefetch("terms", queryset=DealTerms.objects.filter(stands=True), to_attr="standing"),
+        )
+        .order_by(F("announced_on").desc(nulls_last=True), "title", "pk")
+    )
+    out = []
+    for deal in deals:
+        roles: dict[int, tuple[Company, list[str]]] = {}
+        for party in deal.deal_parties.all():
+            roles.setdefault(party.company_id, (party.company, []))[1].append(str(party.get_role_display()))
+        own = roles.pop(company.pk, (company, []))[1]
+        terms = deal.standing[0] if deal.standing else None  # type: ignore[attr-defined]
+        out.append(CompanyDeal(deal, own, list(roles.values()), terms.usd_total if terms else None,
+                               terms.usd("upfront") if terms else None))
+    return out
 
 
 def _originated_count(company: Company, originated: QuerySet[Asset]) -> int:

@@ -11,11 +11,25 @@ from programs.models import Company, Target
 pytestmark = pytest.mark.django_db
 
 
-def test_it_shows_a_company_pipeline_and_deals_by_role(viewer_client: Client, demo_data: None) -> None:
-    html = viewer_client.get(reverse("programs:company_detail", args=["biocytogen"])).content.decode()
-    assert "NEOK002" in html and "As licensor" in html and "RenLite/RenMice" in html and "China" in html
+def test_it_shows_a_company_pipeline_and_each_deal_once(viewer_client: Client, demo_data: None) -> None:
+    response = viewer_client.get(reverse("programs:company_detail", args=["biocytogen"]))
+    html = response.content.decode()
+    assert "NEOK002" in html and "RenLite/RenMice" in html and "China" in html
+    (deal,) = [d for d in response.context["deals"] if "NEOK002" in d.deal.title]
+    assert deal.roles == ["Licensor"] and [(c.name, r) for c, r in deal.counterparties] == [("NEOK Bio", ["Licensee"])]
     partner = viewer_client.get(reverse("programs:company_detail", args=["neok-bio"])).content.decode()
-    assert "Pipeline as partner" in partner and "NEOK002" in partner and "As licensee" in partner
+    assert "Pipeline as partner" in partner and "NEOK002" in partner
+
+
+def test_a_company_in_two_roles_sees_the_deal_once_with_its_money(viewer_client: Client, demo_data: None) -> None:
+    response = viewer_client.get(reverse("programs:company_detail", args=["bristol-myers-squibb"]))
+    deals = [d for d in response.context["deals"] if "BL-B01D1" in d.deal.title]
+    assert len(deals) == 1  # licensee and co-developer: one row, both roles
+    (deal,) = deals
+    assert deal.roles == ["Licensee", "Co-developer"]
+    assert deal.total_usd == 8400 and deal.upfront_usd == 800
+    html = response.content.decode()
+    assert "Licensee, Co-developer" in html and "8,400.0" in html and "800.0" in html
 
 
 def test_it_shows_a_target_with_its_pairs_and_aliases(viewer_client: Client, demo_data: None) -> None:
