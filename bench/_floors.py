@@ -103,8 +103,8 @@ def deal_facets(where: str = "", kind_where: str = "") -> list[str]:
         "SELECT t.symbol, count(DISTINCT x.deal_id) FROM programs_deal_assets x JOIN programs_assettarget at "
         f"ON at.asset_id = x.asset_id JOIN programs_target t ON t.id = at.target_id {among} "
         "GROUP BY 1 ORDER BY 2 DESC LIMIT 15",
-        f"SELECT {_BAND}, count(*) FROM (SELECT (SELECT coalesce(t.total_value, t.upfront) * t.usd_per_unit "
-        "FROM programs_dealterms t WHERE t.deal_id = d.id AND t.stands) v FROM programs_deal d "
+        f"SELECT {_BAND}, count(*) FROM (SELECT coalesce(t.total_value, t.upfront) * t.usd_per_unit v "
+        "FROM programs_deal d LEFT JOIN programs_dealterms t ON t.deal_id = d.id AND t.stands "
         f"{where}) b GROUP BY 1",
     ]
 

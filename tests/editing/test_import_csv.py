@@ -96,6 +96,9 @@ def test_it_imports_assets_and_warns_about_lookalike_companies(db) -> None:
     assert [t.target.symbol for t in asset.asset_targets.all()] == ["EGFR", "ERBB3"]
     assert report.new_companies == ["Merck & Co."]
     assert "looks like known 'Merck'" in report.warnings[0]
+    # nobody said what kind of company it is: "not set" until an editor does, never a guessed "Biotech"
+    assert asset.originator.kind == "unknown" and asset.originator.get_kind_display() == "Kind not set"
+    assert "new company: Merck & Co. (kind not set: an editor sets it)" in report.as_text()
 
 
 @pytest.mark.parametrize(("cells", "column"), [

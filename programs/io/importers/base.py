@@ -82,7 +82,7 @@ class ImportReport:
         lines = [f"{'Dry run' if self.dry_run else 'Import'} of {self.table}: "
                  + ", ".join(f"{n} {k}" for k, n in self.counts().items())]
         lines += [f"row {r.row}: {r.action} {r.key}" for r in self.rows if r.action != ERROR]
-        lines += [f"new company: {name}" for name in self.new_companies]
+        lines += [f"new company: {name} (kind not set: an editor sets it)" for name in self.new_companies]
         lines += [f"warning: {w}" for w in self.warnings]
         lines += [f"error: row {row}, column {col or '-'}: {msg}" for row, col, msg in self.errors]
         if not self.ok:
