@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +62,7 @@ COPY (
   JOIN programs_source s ON s.id = d.source_id
   LEFT JOIN programs_dealterms t ON t.deal_id = d.id AND t.stands
   LEFT JOIN programs_source ts ON ts.id = t.source_id
-  ORDER BY d.announced_on DESC, d.title, d.id
+  ORDER BY d.announced_on DESC NULLS LAST, d.title, d.id
 ) TO STDOUT WITH CSV HEADER
 """
 
@@ -81,8 +82,16 @@ def ensure_database(url: str) -> None:
     conn.close()
 
 
-def generate(n_deals: int) -> None:
-    """Bulk-create ``n_deals`` deals (idempotent: tops up to n_deals)."""
+def _terms_rows(rng: Any, disputed: float) -> int:
+    """How many terms rows a generated deal has: a share ``disputed`` has two sources that disagree,
+    15 % of the rest disclose nothing, the others one figure (1.0: every deal disputed, the worst case)."""
+    if rng.random() < disputed:
+        return 2
+    return 0 if rng.random() < 0.15 else 1
+
+
+def generate(n_deals: int, disputed: float = 1.0) -> None:
+    """Bulk-create ``n_deals`` deals (idempotent: tops up to n_deals); ``disputed`` as in ``_terms_rows``."""
     import datetime as dt
     import random
     from decimal import Decimal
@@ -132,7 +141,7 @@ def generate(n_deals: int) -> None:
             DealTerms(deal=d, source_id=s, stands=k == 0, currency="USD" if k == 0 else "EUR",
                       upfront=Decimal(rng.randint(1, 900)), total_value=Decimal(rng.randint(1000, 9000)),
                       usd_per_unit=Decimal(1) if k == 0 else Decimal("1.08"))
-            for d in deals for k, s in enumerate(rng.sample(sources, 2))
+            for d in deals for k, s in enumerate(rng.sample(sources, _terms_rows(rng, disputed)))
         ])
 
 
@@ -227,6 +236,9 @@ def copy_floor() -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--deals", type=int, default=100_000)
+    parser.add_argument("--disputed", type=float, default=1.0,
+                        help="share of deals with two disagreeing terms rows (default 1: every deal, the worst "
+                             "case for the Terms sheet); others have one, or none (15%%). Use a new database.")
     parser.add_argument("--measure", choices=["csv", "xlsx", "xlsx-all"])
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
@@ -243,7 +255,7 @@ def main() -> None:
 
     django.setup()
     t0 = time.perf_counter()
-    generate(args.deals)
+    generate(args.deals, args.disputed)
     from django.db import connection
 
     with connection.cursor() as cur:

@@ -5,7 +5,8 @@ pair, kind, territory, year (announced year, repeatable; ``none`` for undated), 
 size (deal size band, repeatable), value_min, value_max, status, q, ordering. Undated deals and
 deals without a disclosed value sort last, whichever the direction.
 Money filters and the ``value`` sort use the standing terms in millions of US dollars
-(``value_usd``, annotated by ``with_value_usd``: one correlated subquery, no extra round trip).
+(``value_usd``, annotated by ``with_value_usd``: a subquery, or a LEFT JOIN where a filter or the
+sort uses it; no extra round trip).
 """
 
 from __future__ import annotations
@@ -98,18 +99,22 @@ def default_order() -> list[Any]:
     return [F("announced_on").desc(nulls_last=True), "title"]
 
 
-def with_value_usd(qs: QuerySet[Deal]) -> QuerySet[Deal]:
-    """Annotate ``value_usd``: the standing total value (else upfront) in millions of USD, or None."""
+def with_value_usd(qs: QuerySet[Deal], joined: bool = False) -> QuerySet[Deal]:
+    """Annotate ``value_usd``: the standing total value (else upfront) in millions of USD, or None.
+
+    As a correlated subquery by default: PostgreSQL computes it for the page's 50 rows only. With
+    ``joined`` (a filter or the sort uses the value), through a LEFT JOIN of the standing terms (at
+    most one per deal, a unique constraint, so no row repeats): sorting 100,000 deals by value took
+    460 ms with the subquery, 60 ms joined, while the join costs the plain list 30 ms more.
+    """
     if "value_usd" in qs.query.annotations:
         return qs
+    if joined:
+        return with_standing_join(qs, "value_usd")
     standing = (
         DealTerms.objects.filter(deal=OuterRef("pk"), stands=True)
-        .annotate(
-            v=ExpressionWrapper(
-                Coalesce(F("total_value"), F("upfront")) * F("usd_per_unit"),
-                output_field=DecimalField(max_digits=20, decimal_places=6),
-            )
-        )
+        .annotate(v=ExpressionWrapper(Coalesce(F("total_value"), F("upfront")) * F("usd_per_unit"),
+                                      output_field=DecimalField(max_digits=20, decimal_places=6)))
         .values("v")[:1]
     )
     return qs.annotate(value_usd=Subquery(standing, output_field=DecimalField(max_digits=20, decimal_places=6)))
@@ -122,7 +127,9 @@ class DealFilterSet(django_filters.FilterSet):
     asset = django_filters.CharFilter(method="filter_asset", label="Asset code or name")
     target = django_filters.CharFilter(method="filter_target", label="Target symbol or alias")
     pair = django_filters.CharFilter(method="filter_pair", label="Target pair, e.g. EGFR-ERBB3")
-    kind = django_filters.MultipleChoiceFilter(choices=DealKind.choices)
+    # distinct=False: a column of the deal itself cannot repeat a row, and SELECT DISTINCT over every
+    # column (value_usd included) made the kind=licence list and its count 130 ms each at 100,000 deals
+    kind = django_filters.MultipleChoiceFilter(choices=DealKind.choices, distinct=False)
     territory = django_filters.CharFilter(field_name="territory", lookup_expr="icontains")
     year = django_filters.MultipleChoiceFilter(choices=_YEARS, method="filter_year", label="Announced year")
     size = django_filters.MultipleChoiceFilter(choices=SIZE_BANDS, method="filter_size", label="Deal size (M USD)")
@@ -130,7 +137,7 @@ class DealFilterSet(django_filters.FilterSet):
     year_max = django_filters.NumberFilter(field_name="announced_on__year", lookup_expr="lte", label="To year")
     value_min = django_filters.NumberFilter(field_name="value_usd", lookup_expr="gte", label="Value ≥ (M USD)")
     value_max = django_filters.NumberFilter(field_name="value_usd", lookup_expr="lte", label="Value ≤ (M USD)")
-    status = django_filters.MultipleChoiceFilter(choices=DealStatus.choices)
+    status = django_filters.MultipleChoiceFilter(choices=DealStatus.choices, distinct=False)
     ordering = NullsLastOrdering(fields=ORDERING_FIELDS)
 
     class Meta:
@@ -142,7 +149,9 @@ class DealFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset: QuerySet[Deal]) -> QuerySet[Deal]:
         """Filter, then make the order total (``pk`` last) so pages and exports agree row for row."""
-        qs = super().filter_queryset(with_value_usd(queryset))
+        uses_value = any(self.data.get(k) for k in ("value_min", "value_max", "size")) or any(
+            "value" in o for o in self.data.getlist("ordering") if hasattr(self.data, "getlist"))
+        qs = super().filter_queryset(with_value_usd(queryset, joined=uses_value))
         order = list(qs.query.order_by) or default_order()
         if "pk" not in order and "-pk" not in order:
             order.append("pk")
@@ -162,9 +171,8 @@ class DealFilterSet(django_filters.FilterSet):
             return qs
         match = Q(pk__in=[])
         for band in value:
-            match |= _band_q(band, "standing_usd")
-        # a semi-join over the joined standing terms, not the per-row subquery behind value_usd
-        return qs.filter(pk__in=with_standing_join(Deal.objects.all()).filter(match).values("pk"))
+            match |= _band_q(band)  # on value_usd, joined by filter_queryset
+        return qs.filter(match)
 
     def _roles(self) -> list[str]:
         return list(self.form.cleaned_data.get("role") or [])
