@@ -132,3 +132,22 @@ def test_counts_right_after_an_edit_are_reused_briefly_and_said_so(
     DealFactory(title="Newer option", kind="option")
     response = page_client.get(url)
     assert _facets(response)["kind"]["option"] == (3, False) and not response.context["facets_stale"]
+
+
+@pytest.mark.parametrize("query", [
+    "year=99999", "year=%25v", "size=%25v&size=lt100", "party=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "ordering=value,-value,%25", "kind=licence&kind=%00", "target=%25%25&pair=-",
+    "year=none&year=2024&size=undisclosed",
+])
+def test_hostile_deal_list_queries_get_a_page_not_a_500(db: None, page_client: Client, query: str) -> None:
+    _field()
+    response = page_client.get(f"{reverse('programs:deal_list')}?{query}")
+    assert response.status_code == 200
+    assert "<script>alert(1)" not in response.content.decode()  # a party name is shown escaped
+    bd = Client()
+    bd.force_login(user_in("bd"))
+    for fmt in ("csv", "xlsx"):
+        export = bd.get(f"{reverse('programs:deal_export')}?format={fmt}&{query}")
+        assert export.status_code in (200, 400), (fmt, export.status_code)  # a file or a message, never a 500
+        if export.status_code == 400:
+            assert export["Content-Type"].startswith("text/plain")
