@@ -46,7 +46,7 @@ COPY (
     (SELECT string_agg(a.code, ';' ORDER BY a.code) FROM programs_deal_assets da
        JOIN programs_asset a ON a.id = da.asset_id
        WHERE da.deal_id = d.id),
-    d.kind, d.territory, t.upfront, t.milestones, t.total_value, t.currency, d.status, s.url, d.title,
+    d.kind, d.territory, t.upfront, t.near_term, t.milestones, t.total_value, t.currency, d.status, s.url, d.title,
     (SELECT string_agg(c.name || ' (' || p.role || ')', '; ' ORDER BY p.id) FROM programs_dealparty p
        JOIN programs_company c ON c.id = p.company_id WHERE p.deal_id = d.id),
     (SELECT string_agg(g.symbol, ';' ORDER BY at.position) FROM programs_deal_assets da

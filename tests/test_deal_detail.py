@@ -24,7 +24,8 @@ def _deal(n_assets: int) -> Deal:
     deal = DealFactory(title="BMS x SystImmune")
     DealPartyFactory(deal=deal, company__name="SystImmune", role="licensor")
     DealPartyFactory(deal=deal, company__name="Bristol Myers Squibb", role="licensee")
-    DealTermsFactory(deal=deal, upfront=Decimal("800"), total_value=Decimal("8400"), source__title="BMS release")
+    DealTermsFactory(deal=deal, upfront=Decimal("800"), near_term=Decimal("500"), milestones=Decimal("7100"),
+                     total_value=Decimal("8400"), source__title="BMS release")
     DealTermsFactory(deal=deal, upfront=None, total_value=Decimal("600"), currency="EUR",
                      usd_per_unit=Decimal("1.1"), stands=False, source__title="Press story")
     for _ in range(n_assets):
@@ -40,6 +41,7 @@ def test_it_shows_every_amount_in_bounded_queries(db: None, page_client: Client,
         html = page_client.get(reverse("programs:deal_detail", args=[deal.pk])).content.decode()
     assert "SystImmune" in html and "Licensor" in html and "Licensee" in html
     assert "8400 M" in html and "660 M USD" in html and "EUR" in html
+    assert "<th>Near-term</th>" in html and "<td>500 M</td>" in html  # its own column, not a note
     assert "BMS release" in html and "Press story" in html and "stands" in html
     for asset in deal.assets.all():
         assert asset.get_absolute_url() in html

@@ -68,14 +68,13 @@ def test_the_bms_deal_keeps_the_day_its_release_gives(demo_data: None) -> None:
     assert deal.announced.display() != "Dec 2023"
 
 
-def test_the_standing_terms_add_up_or_say_what_is_missing(demo_data: None) -> None:
+def test_the_standing_terms_add_up_with_the_near_term_payment_in_its_own_field(demo_data: None) -> None:
     bms = DealTerms.objects.get(deal__title=BMS_DEAL, stands=True)
-    parts = (bms.upfront or 0) + (bms.milestones or 0)
-    assert bms.total_value == Decimal("8400") and parts == Decimal("7900")
-    missing = bms.total_value - parts
-    assert f"US${missing:.0f}M contingent near-term payment" in bms.note
+    assert (bms.upfront, bms.near_term, bms.milestones) == (Decimal("800"), Decimal("500"), Decimal("7100"))
+    assert bms.upfront + bms.near_term + bms.milestones == bms.total_value == Decimal("8400")
+    assert "US$500M contingent near-term payment" in bms.note
     for terms in DealTerms.objects.exclude(upfront=None).exclude(milestones=None).exclude(total_value=None):
-        if terms.upfront + terms.milestones != terms.total_value:
+        if terms.upfront + (terms.near_term or 0) + terms.milestones != terms.total_value:
             assert terms.note, terms
 
 

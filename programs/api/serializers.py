@@ -350,6 +350,10 @@ class DealTermsOut(serializers.Serializer):
     upfront = serializers.DecimalField(
         max_digits=14, decimal_places=3, allow_null=True, help_text="Millions of currency."
     )
+    near_term = serializers.DecimalField(
+        max_digits=14, decimal_places=3, allow_null=True,
+        help_text="Millions of currency: contingent / near-term payments beyond the upfront.",
+    )
     milestones = serializers.DecimalField(
         max_digits=14, decimal_places=3, allow_null=True, help_text="Millions of currency."
     )
@@ -392,7 +396,7 @@ class DealSerializer(ModelCleanMixin, serializers.ModelSerializer):
                 "currency": t.currency, "royalty_terms": t.royalty_terms, "stands": t.stands, "note": t.note,
                 "source": t.source.url, "usd_per_unit": f"{t.usd_per_unit:.6f}",
                 **{f: (None if getattr(t, f) is None else f"{getattr(t, f):.3f}")
-                   for f in ("upfront", "milestones", "total_value", "equity")},
+                   for f in ("upfront", "near_term", "milestones", "total_value", "equity")},
             })
         return out
 

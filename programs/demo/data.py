@@ -196,10 +196,12 @@ EFFICACY: list[dict[str, Any]] = [
      "indication": "Colorectal cancer", "source": "vcbeat"},
 ]
 
-# DealTerms has no field for a contingent near-term payment: upfront + milestones fall short of the
-# total by exactly that payment, and the note says so (tests check the arithmetic).
-TERMS_NOTE = ("Up to US$8.4 billion = US$800M upfront + US$500M contingent near-term payment (no field of its "
-              "own: the 500 missing from upfront + milestones) + up to US$7.1B milestones.")
+# The BMS release: upfront + the contingent near-term payment + milestones add up to the total
+# (tests check the arithmetic). An earlier demo set had no field for the near-term payment.
+TERMS_NOTE = "Up to US$8.4 billion = US$800M upfront + US$500M contingent near-term payment + up to US$7.1B milestones."
+_NOTE_WITHOUT_NEAR_TERM = (
+    "Up to US$8.4 billion = US$800M upfront + US$500M contingent near-term payment (no field of its "
+    "own: the 500 missing from upfront + milestones) + up to US$7.1B milestones.")
 
 # Deals: natural key is the title. terms: list of reported money, one per source.
 DEALS: list[dict[str, Any]] = [
@@ -218,7 +220,7 @@ DEALS: list[dict[str, Any]] = [
      "assets": ["BL-B01D1"], "source": "bms",
      "terms": [
          {"source": "bms", "currency": "USD", "upfront": "800", "total_value": "8400", "stands": True,
-          "milestones": "7100", "note": TERMS_NOTE},
+          "near_term": "500", "milestones": "7100", "note": TERMS_NOTE},
          {"source": "vcbeat", "currency": "USD", "total_value": "84000", "stands": False,
           "note": "\"$84 billion\" as quoted by VCBeat; disputed by the company's own figure."},
      ]},
@@ -260,6 +262,9 @@ CORRECTIONS: list[tuple[str, dict[str, Any], str, Any, Any]] = [
     ("programs.Deal", {"title": _BMS_DEAL}, "announced_precision", "month", "day"),
     ("programs.DealTerms", {"deal__title": _BMS_DEAL, "source__url": SOURCES["bms"]["url"]}, "note", _OLD_BMS_NOTE,
      TERMS_NOTE),
+    ("programs.DealTerms", {"deal__title": _BMS_DEAL, "source__url": SOURCES["bms"]["url"]}, "note",
+     _NOTE_WITHOUT_NEAR_TERM, TERMS_NOTE),
+    ("programs.DealTerms", {"deal__title": _BMS_DEAL, "source__url": SOURCES["bms"]["url"]}, "near_term", None, "500"),
 ]
 # Rows an earlier version wrote that no source supports: (model label, lookup). Deleted where present.
 RETIRED: list[tuple[str, dict[str, Any]]] = [

@@ -218,7 +218,8 @@ class _Loader:
         for t in d.get("terms", []):
             self.ensure(
                 DealTerms, {"deal": deal, "source": self.sources[t["source"]]},
-                {"currency": t["currency"], "upfront": t.get("upfront"), "milestones": t.get("milestones"),
+                {"currency": t["currency"], "upfront": t.get("upfront"), "near_term": t.get("near_term"),
+                 "milestones": t.get("milestones"),
                  "total_value": t.get("total_value"), "stands": t["stands"], "note": t.get("note", "")},
             )
 

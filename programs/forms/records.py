@@ -219,6 +219,7 @@ DealPartyFormSet = inlineformset_factory(
 )
 DealTermsFormSet = inlineformset_factory(
     Deal, DealTerms, form=RowForm, formset=CheckedInlineFormSet,
-    fields=["currency", "upfront", "milestones", "total_value", "equity", "royalty_terms", "source", "stands", "note"],
+    fields=["currency", "upfront", "near_term", "milestones", "total_value", "equity", "royalty_terms", "source",
+            "stands", "note"],
     extra=1, can_delete=True,
 )

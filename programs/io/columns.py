@@ -28,7 +28,7 @@ SAFETY_COLUMNS = (
 )
 DEAL_COLUMNS = (
     "announced", "licensor", "licensee", "other_parties", "assets", "kind", "territory", "upfront",
-    "milestones", "total_value", "currency", "status", "source_url",
+    "near_term", "milestones", "total_value", "currency", "status", "source_url",
 )
 
 TRIAL_COLUMNS = (

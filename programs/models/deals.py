@@ -97,6 +97,11 @@ class DealTerms(TrackedModel):
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.USD)
     upfront = models.DecimalField(help_text="Millions of currency.", **_MONEY)  # type: ignore[arg-type]
     milestones = models.DecimalField(help_text="Millions of currency.", **_MONEY)  # type: ignore[arg-type]
+    # A contingent or near-term payment beyond the upfront (BL-B01D1's US$500M): without its own field,
+    # upfront + milestones fell short of the total and the figure lived only in a note.
+    near_term = models.DecimalField(
+        help_text="Millions of currency: contingent / near-term payments beyond the upfront.", **_MONEY
+    )  # type: ignore[arg-type]
     total_value = models.DecimalField(help_text="Millions of currency.", **_MONEY)  # type: ignore[arg-type]
     equity = models.DecimalField(help_text="Millions of currency.", **_MONEY)  # type: ignore[arg-type]
     usd_per_unit = models.DecimalField(max_digits=12, decimal_places=6, default=Decimal(1))
@@ -111,6 +116,7 @@ class DealTerms(TrackedModel):
             models.CheckConstraint(
                 condition=(Q(upfront__isnull=True) | Q(upfront__gte=0))
                 & (Q(milestones__isnull=True) | Q(milestones__gte=0))
+                & (Q(near_term__isnull=True) | Q(near_term__gte=0))
                 & (Q(total_value__isnull=True) | Q(total_value__gte=0))
                 & (Q(equity__isnull=True) | Q(equity__gte=0)),
                 name="deal_terms_amounts_non_negative",

@@ -93,6 +93,8 @@ def test_it_lists_every_terms_row_with_the_disputed_marked(demo_data: None, bd_c
         ("standing", "disputed"), ("not standing", "disputed")]
     standing, press = bms
     assert standing["Upfront"].value == 800 and standing["Total value"].value == 8400
+    # the terms add up: the US$500M near-term payment has its own field, no longer only a note
+    assert standing["Upfront"].value + standing["Near-term"].value + standing["Milestones"].value == 8400
     assert "USD" in standing["Upfront"].number_format and standing["Announced"].is_date
     assert press["Total value"].value == 84000 and press["Upfront"].value == "undisclosed"
     assert press["Source URL"].value.startswith("https://www.vcbeat.top/")

@@ -86,6 +86,7 @@ DEAL_BOOK: tuple[BookColumn, ...] = (
     BookColumn("platform", "Platform"),
     BookColumn("currency", "Currency"),
     BookColumn("upfront", "Upfront (M, deal currency)"),
+    BookColumn("near_term", "Near-term (M, deal currency)"),
     BookColumn("milestones", "Milestones (M, deal currency)"),
     BookColumn("total_value", "Total value (M, deal currency)"),
     BookColumn("equity", "Equity (M, deal currency)"),

@@ -142,7 +142,7 @@ def _grouped(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[tuple[Any, ...]]
 T, D, M, N = Kind.TEXT, Kind.DATE, Kind.MONEY, Kind.NUMBER
 _W = {"announced": 11, "licensor": 24, "licensee": 24, "other_parties": 30, "assets": 16, "kind": 14,
       "territory": 22, "currency": 9, "status": 11, "source_url": 40}
-_DEAL_KINDS = {"announced": D, "upfront": M, "milestones": M, "total_value": M}
+_DEAL_KINDS = {"announced": D, "upfront": M, "near_term": M, "milestones": M, "total_value": M}
 
 
 def _local(header: str, width: int = 14) -> Column:
@@ -172,7 +172,7 @@ _MAIN_DEAL = ("pk", "title", "kind", "announced_on", "announced_precision", "ter
 # so the per-chunk terms query only fetches the figures that do not stand.
 _STANDING = ("export_standing__currency", "export_standing__upfront", "export_standing__milestones",
              "export_standing__total_value", "export_standing__equity", "export_standing__usd_per_unit",
-             "export_standing__source__url", "export_standing__source__title")
+             "export_standing__source__url", "export_standing__source__title", "export_standing__near_term")
 # Cells of a deal without parties / assets / standing terms.
 _NO_PARTIES = ("", "", "", "")
 _NO_ASSETS = ("", "", "")
@@ -196,7 +196,7 @@ def deal_rows(qs: QuerySet[Deal], spec: ExportSpec, chunk_size: int | None = Non
         assets = _deal_assets(ids)
         other_terms = _deal_other_terms(ids, sources)
         for (pk, title, kind, on, precision, territory, status, src_url, src_title, platform,
-             cur, up, ms, tv, eq, rate, t_url, t_title) in chunk:
+             cur, up, ms, tv, eq, rate, t_url, t_title, near) in chunk:
             if src_url not in sources:
                 sources[src_url] = src_title
             licensors, licensees, others, readable = parties.get(pk, _NO_PARTIES)
@@ -206,7 +206,8 @@ def deal_rows(qs: QuerySet[Deal], spec: ExportSpec, chunk_size: int | None = Non
             elif t_url not in sources:
                 sources[t_url] = t_title
             yield [
-                PreciseDate(on, precision), licensors, licensees, others, codes, kind, territory, up, ms, tv, cur,
+                PreciseDate(on, precision), licensors, licensees, others, codes, kind, territory, up, near, ms, tv,
+                cur,
                 status, src_url,
                 title, readable, asset_targets, targets, platform or "",
                 None if up is None else (up * rate).quantize(_MILLI),
@@ -292,7 +293,7 @@ def _deal_other_terms(ids: list[int], sources: dict[str, str]) -> dict[int, str]
 
 _STANDING_LABEL = {True: "standing", False: "not standing"}
 _TERMS_FIELDS = ("deal_id", "deal__title", "deal__announced_on", "deal__announced_precision", "stands", "currency",
-                 "upfront", "milestones", "total_value", "equity", "usd_per_unit", "royalty_terms", "note",
+                 "upfront", "near_term", "milestones", "total_value", "equity", "usd_per_unit", "royalty_terms", "note",
                  "source__url", "source__title")
 
 
@@ -307,13 +308,13 @@ def deal_terms_rows(qs: QuerySet[Deal], sources: dict[str, str], chunk_size: int
     for _, run in groupby(rows, _key):
         terms = list(run)
         disputed = "disputed" if len(terms) > 1 else ""
-        for (pk, title, on, precision, stands, cur, up, ms, tv, eq, rate, royalty, note, url, src_title) in terms:
+        for (pk, title, on, precision, stands, cur, up, near, ms, tv, eq, rate, royalty, note, url, src_title) in terms:
             if url not in sources:
                 sources[url] = src_title
             total = tv if tv is not None else up
             yield [
                 title, PreciseDate(on, precision), f"/deals/{pk}/", _STANDING_LABEL[stands], disputed, cur,
-                up, ms, tv, eq, rate, None if total is None else (total * rate).quantize(_MILLI), royalty, note,
+                up, near, ms, tv, eq, rate, None if total is None else (total * rate).quantize(_MILLI), royalty, note,
                 src_title, url,
             ]
 

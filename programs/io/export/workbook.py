@@ -176,6 +176,7 @@ TERMS_COLUMNS = (
     Column("Deal", 40, Kind.TEXT), Column("Announced", 11, Kind.DATE), Column("Page", 12, Kind.TEXT),
     Column("Standing", 12, Kind.TEXT), Column("Disputed", 10, Kind.TEXT), Column("currency", 9, Kind.TEXT),
     Column("Upfront", 14, Kind.MONEY, currency_from="currency"),
+    Column("Near-term", 14, Kind.MONEY, currency_from="currency"),
     Column("Milestones", 14, Kind.MONEY, currency_from="currency"),
     Column("Total value", 14, Kind.MONEY, currency_from="currency"),
     Column("Equity", 12, Kind.MONEY, currency_from="currency"), Column("USD per unit", 12, Kind.NUMBER),

@@ -74,6 +74,8 @@ class DealImporter(Importer):
 
     def _terms(self, deal: Deal, source: object, row: dict[str, str]) -> bool:
         amounts = {k: self.decimal(k, row[k]) for k in ("upfront", "milestones", "total_value")}
+        if "near_term" in self.header:  # older files have no such column: the field is left alone
+            amounts["near_term"] = self.decimal("near_term", row["near_term"])
         if not any(v is not None for v in amounts.values()):
             return False
         currency = self.choice("currency", Currency, row["currency"], default=Currency.USD)
