@@ -11,6 +11,10 @@ import functools
 from django.db import models
 
 
+def choice_labels(choices: type[models.TextChoices]) -> dict[str, str]:
+    """A choices class as value -> label (labels as ``str``: lazy ones would print the same, slower)."""
+    return {str(value): str(label) for value, label in choices.choices}
+
 class CompanyKind(models.TextChoices):
     # What an import or a quick entry creates: nobody has said yet (never guessed as "Biotech").
     UNKNOWN = "unknown", "Kind not set"

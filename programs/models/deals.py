@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,6 +14,9 @@ from django.urls import reverse
 from programs.dates import PreciseDate
 from programs.models.base import TrackedModel
 from programs.vocab import Currency, DatePrecision, DealKind, DealRole, DealStatus
+
+if TYPE_CHECKING:
+    from programs.models.companies import Company
 
 
 class Deal(TrackedModel):
@@ -62,6 +67,16 @@ class Deal(TrackedModel):
             raise ValidationError({"terminated_on": "A deal cannot end before it was announced."})
         if self.terminated_on and self.status != DealStatus.TERMINATED:
             raise ValidationError({"terminated_on": "Only a terminated deal has a termination date."})
+
+
+def roles_by_party(parties: Iterable[DealParty]) -> dict[Company, list[str]]:
+    """Each company of a deal once, with the labels of all its roles, in the order first seen:
+    ``{Bristol Myers Squibb: ["Licensee", "Co-developer"]}`` (pages never list a company per role).
+    ``parties`` should come with their companies (``select_related("company")``)."""
+    roles: dict[Company, list[str]] = {}
+    for party in parties:
+        roles.setdefault(party.company, []).append(str(party.get_role_display()))
+    return roles
 
 
 class DealParty(TrackedModel):

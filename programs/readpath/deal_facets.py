@@ -29,12 +29,12 @@ from programs.filters.deals import SIZE_BANDS, UNDATED, DealFilterSet, size_band
 from programs.models import Company, Deal, DealParty
 from programs.readpath import data_version
 from programs.readpath.facets import FACET_CACHE_SECONDS, Facet, FacetOption, toggle_urls
-from programs.vocab import DealKind, DealRole, DealStatus
+from programs.vocab import DealKind, DealRole, DealStatus, choice_labels
 
 #: Facets over many values (parties, targets) show the most frequent ones plus the selected.
 TOP_VALUES = 15
 _CHOICES: dict[str, dict[str, str]] = {
-    "kind": dict(DealKind.choices), "status": dict(DealStatus.choices), "role": dict(DealRole.choices),
+    "kind": choice_labels(DealKind), "status": choice_labels(DealStatus), "role": choice_labels(DealRole),
     "size": dict(SIZE_BANDS), "year": {UNDATED: "Not stated"},
 }
 FACETS = (("kind", "Kind"), ("status", "Status"), ("role", "Role"), ("party", "Party"), ("year", "Announced"),

@@ -14,6 +14,7 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 
 from programs.models import Deal
+from programs.models.deals import roles_by_party
 
 
 class DealTable(tables.Table):
@@ -49,11 +50,9 @@ class DealTable(tables.Table):
 
     def render_parties(self, record: Deal) -> Any:
         # A company once, with all its roles: "Bristol Myers Squibb (Licensee, Co-developer)".
-        roles: dict[str, list[str]] = {}
-        for p in record.deal_parties.all():
-            roles.setdefault(p.company.name, []).append(str(p.get_role_display()))
+        roles = roles_by_party(record.deal_parties.all())
         return format_html_join(
-            "; ", "{} <span class=\"muted\">({})</span>", ((name, ", ".join(r)) for name, r in roles.items()),
+            "; ", "{} <span class=\"muted\">({})</span>", ((c.name, ", ".join(r)) for c, r in roles.items()),
         )
 
     def render_assets(self, record: Deal) -> Any:

@@ -36,7 +36,6 @@ from programs.readpath.pagecache import Page, cached_page, render_page
 from programs.readpath.prepared import Prepared, attnames, chunks
 from programs.views.asset_rows import (
     MilestoneRow,
-    choice_labels,
     deal_rows,
     efficacy_rows,
     json_list,
@@ -47,7 +46,7 @@ from programs.views.asset_rows import (
     source_rows,
     url_pattern,
 )
-from programs.vocab import DatePrecision, PayloadClass, Phase
+from programs.vocab import DatePrecision, PayloadClass, Phase, choice_labels
 
 
 @require_safe

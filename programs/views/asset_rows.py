@@ -35,7 +35,7 @@ from programs.dates import PreciseDate
 from programs.models import Asset, AssetTarget, Deal, DealParty, DealTerms, Source
 from programs.models.sources import source_label, source_name
 from programs.readpath.prepared import Prepared
-from programs.vocab import DealKind, DealRole, DealStatus, Phase
+from programs.vocab import DealKind, DealRole, DealStatus, Phase, choice_labels
 
 
 def url_pattern(name: str, placeholder: str = "0") -> tuple[str, str]:
@@ -43,11 +43,6 @@ def url_pattern(name: str, placeholder: str = "0") -> tuple[str, str]:
     url = reverse(name, args=[placeholder])
     head, _, tail = url.rpartition(placeholder)
     return head, tail
-
-
-def choice_labels(choices: Any) -> dict[str, str]:
-    """A choices class as value -> label (labels as ``str``: lazy ones would print the same, slower)."""
-    return {value: str(label) for value, label in choices.choices}
 
 
 _STATUSES = choice_labels(MilestoneStatus)

@@ -34,8 +34,8 @@ from programs.readpath.facets import compute_facets
 from programs.readpath.pagecache import Page, cached_page, render_page
 from programs.readpath.prepared import Prepared
 from programs.tables.assets import COLUMNS, asset_ordering, with_sort_keys
-from programs.views.asset_rows import choice_labels, url_pattern
-from programs.vocab import AntibodyFormat, ConjugationMethod, PayloadClass, Phase
+from programs.views.asset_rows import url_pattern
+from programs.vocab import AntibodyFormat, ConjugationMethod, PayloadClass, Phase, choice_labels
 
 PER_PAGE = 50
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_safe
 
 from programs.derivation.summaries import target_summary
 from programs.models import Asset, Company, Deal, DealParty, DealTerms, Target, TargetPair
+from programs.models.deals import roles_by_party
 from programs.readpath.pagecache import cached_template
 from programs.views.assets import asset_queryset
 from programs.vocab import Phase
@@ -122,12 +123,10 @@ def company_deals(company: Company) -> list[CompanyDeal]:
     )
     out = []
     for deal in deals:
-        roles: dict[int, tuple[Company, list[str]]] = {}
-        for party in deal.deal_parties.all():
-            roles.setdefault(party.company_id, (party.company, []))[1].append(str(party.get_role_display()))
-        own = roles.pop(company.pk, (company, []))[1]
+        roles = roles_by_party(deal.deal_parties.all())
+        own = roles.pop(company, [])
         terms = deal.standing[0] if deal.standing else None  # type: ignore[attr-defined]
-        out.append(CompanyDeal(deal, own, list(roles.values()), terms.usd_total if terms else None,
+        out.append(CompanyDeal(deal, own, list(roles.items()), terms.usd_total if terms else None,
                                terms.usd("upfront") if terms else None))
     return out
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
+from django.http import QueryDict
 
 from programs.io.columns import LIST_SEPARATOR
 from programs.io.export.rows import Column, ExportSpec
@@ -31,14 +31,16 @@ from programs.vocab import (
     LinkerType,
     PayloadClass,
     Phase,
+    choice_labels,
 )
 
 # ``columns=`` values that are not column names.
 ALL, PAGE = "all", "page"
-
-
-def _choices(choices: type[models.TextChoices]) -> dict[str, str]:
-    return {str(value): str(label) for value, label in choices.choices}
+#: The parameter naming the columns: kept in an export's query (the background build reads it) but
+#: not a filter.
+COLUMNS = "columns"
+#: Parameters of a list that belong to the page, not to its filters.
+NOT_FILTERS = frozenset({"format", "page", "per_page"})
 
 
 _YES_NO = {"true": "Yes", "false": "No"}
@@ -71,12 +73,12 @@ DEAL_BOOK: tuple[BookColumn, ...] = (
     # the deal list's columns, in its order (programs.tables.deals.DealTable)
     BookColumn("announced", "Announced", True),
     BookColumn("title", "Deal", True),
-    BookColumn("kind", "Kind", True, _choices(DealKind)),
+    BookColumn("kind", "Kind", True, choice_labels(DealKind)),
     BookColumn("parties", "Parties", True),
     BookColumn("assets", "Assets", True, join=", "),
     BookColumn("territory", "Territory", True),
     BookColumn("value_usd", "Value (M USD)", True),
-    BookColumn("status", "Status", True, _choices(DealStatus)),
+    BookColumn("status", "Status", True, choice_labels(DealStatus)),
     # the rest, for columns=
     BookColumn("licensor", "Licensor", join="; "),
     BookColumn("licensee", "Licensee", join="; "),
@@ -107,25 +109,25 @@ ASSET_BOOK: tuple[BookColumn, ...] = (
     BookColumn("inn", "INN", True),
     BookColumn("targets", "Targets", True, join=" × "),
     BookColumn("originator", "Originator", True),
-    BookColumn("antibody_format", "Format", True, _choices(AntibodyFormat)),
-    BookColumn("conjugation_method", "Conjugation", True, _choices(ConjugationMethod)),
-    BookColumn("payload_class", "Payload class", True, _choices(PayloadClass), "; "),
-    BookColumn("highest_phase", "Highest phase", True, _choices(Phase)),
+    BookColumn("antibody_format", "Format", True, choice_labels(AntibodyFormat)),
+    BookColumn("conjugation_method", "Conjugation", True, choice_labels(ConjugationMethod)),
+    BookColumn("payload_class", "Payload class", True, choice_labels(PayloadClass), "; "),
+    BookColumn("highest_phase", "Highest phase", True, choice_labels(Phase)),
     BookColumn("latest_event", "Latest event", True),
     BookColumn("latest_event_date", "Date", True),
     # the rest, for columns=
     BookColumn("brand", "Brand", join="; "),
     BookColumn("aliases", "Other names", join="; "),
     BookColumn("target_pair", "Target pair"),
-    BookColumn("current_phase", "Current phase", labels=_choices(Phase)),
-    BookColumn("status", "Status", labels=_choices(AssetStatus)),
+    BookColumn("current_phase", "Current phase", labels=choice_labels(Phase)),
+    BookColumn("status", "Status", labels=choice_labels(AssetStatus)),
     BookColumn("indications", "Indications", join="; "),
-    BookColumn("fc_engineering", "Fc engineering", labels=_choices(FcEngineering)),
+    BookColumn("fc_engineering", "Fc engineering", labels=choice_labels(FcEngineering)),
     BookColumn("conjugation_technology", "Conjugation technology"),
     BookColumn("dar", "DAR"),
-    BookColumn("dar_kind", "DAR kind", labels=_choices(DarKind)),
+    BookColumn("dar_kind", "DAR kind", labels=choice_labels(DarKind)),
     BookColumn("linker", "Linker chemistry"),
-    BookColumn("linker_type", "Linker type", labels=_choices(LinkerType)),
+    BookColumn("linker_type", "Linker type", labels=choice_labels(LinkerType)),
     BookColumn("linker_cleavable", "Cleavable linker", labels=_YES_NO),
     BookColumn("linker_payload", "Linker-payload"),
     BookColumn("payloads", "Payloads", join="; "),
@@ -152,12 +154,10 @@ class Chooser:
     columns: tuple[BookColumn, ...]
 
 
-def chooser(table: str, url: str, query: Mapping[str, Any]) -> Chooser:
-    """The chooser for a list showing ``query`` (a QueryDict: its filters and sort go with the export)."""
-    skip = {"format", "page", "per_page", "columns"}
-    getlist = getattr(query, "getlist", None)
-    hidden = [(key, value) for key in query if key not in skip
-              for value in (getlist(key) if getlist else [query[key]]) if value != ""]
+def chooser(table: str, url: str, query: QueryDict) -> Chooser:
+    """The chooser for a list showing ``query``: its filters and sort go with the export."""
+    hidden = [(key, value) for key, values in query.lists() if key not in NOT_FILTERS and key != COLUMNS
+              for value in values if value != ""]
     return Chooser(url, hidden, BOOKS[table])
 
 

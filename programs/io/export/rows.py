@@ -118,6 +118,12 @@ def _join(values: Iterable[str]) -> str:
 _MILLI = Decimal("0.001")
 
 
+def _usd_total(total: Decimal | None, upfront: Decimal | None, rate: Decimal) -> Decimal | None:
+    """The total value, else the upfront, in millions of USD (``DealTerms.usd_total``; the list's value)."""
+    value = total if total is not None else upfront
+    return None if value is None else (value * rate).quantize(_MILLI)
+
+
 def _bool(value: bool | None) -> str:
     return "" if value is None else ("true" if value else "false")
 
@@ -214,8 +220,7 @@ def deal_rows(qs: QuerySet[Deal], spec: ExportSpec, chunk_size: int | None = Non
                 None if ms is None else (ms * rate).quantize(_MILLI),
                 None if tv is None else (tv * rate).quantize(_MILLI),
                 eq, rate, t_url, other_terms.get(pk, ""), src_title, f"/deals/{pk}/",
-                # the list's "Value (M USD)": the standing total, else the upfront (``with_value_usd``)
-                None if (v := tv if tv is not None else up) is None else (v * rate).quantize(_MILLI),
+                _usd_total(tv, up, rate),  # the list's "Value (M USD)" (``with_value_usd``)
             ]
 
 
@@ -311,11 +316,9 @@ def deal_terms_rows(qs: QuerySet[Deal], sources: dict[str, str], chunk_size: int
         for (pk, title, on, precision, stands, cur, up, near, ms, tv, eq, rate, royalty, note, url, src_title) in terms:
             if url not in sources:
                 sources[url] = src_title
-            total = tv if tv is not None else up
             yield [
                 title, PreciseDate(on, precision), f"/deals/{pk}/", _STANDING_LABEL[stands], disputed, cur,
-                up, near, ms, tv, eq, rate, None if total is None else (total * rate).quantize(_MILLI), royalty, note,
-                src_title, url,
+                up, near, ms, tv, eq, rate, _usd_total(tv, up, rate), royalty, note, src_title, url,
             ]
 
 

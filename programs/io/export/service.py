@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from programs import jobs
 from programs.filters import AssetFilterSet, DealFilterSet
-from programs.io.export.books import UnknownColumns, choose_book, choose_csv, requested
+from programs.io.export.books import COLUMNS, NOT_FILTERS, UnknownColumns, choose_book, choose_csv, requested
 from programs.io.export.rows import ExportSpec, asset_rows, asset_spec, deal_rows, deal_spec, deal_terms_rows
 from programs.io.export.workbook import Book, write_book
 from programs.io.export.writers import csv_stream
@@ -39,16 +39,12 @@ from programs.models import Asset, Deal, ExportLog
 from programs.tables.assets import sort_assets
 
 FORMATS = ("csv", "xlsx")
-# Parameters that belong to the page, not to the filters.
-_NOT_FILTERS = {"format", "page", "per_page"}
-# Kept in the export's query (the background build reads it) but not a filter.
-COLUMNS = "columns"
 
 
 def clean_query(query: QueryDict) -> QueryDict:
     """The list's query string without paging and the export format."""
     q = query.copy()
-    for key in _NOT_FILTERS:
+    for key in NOT_FILTERS:
         q.pop(key, None)
     return q
 
